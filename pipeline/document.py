@@ -1,0 +1,184 @@
+"""The document every stage reads: cleaned NFC text, furniture blanked, sentence spans.
+
+Offsets are the contract: every record's `start`/`end` index `Document.text`, which the store
+keeps verbatim as `articles.text`. Cleaning (newline and space normalisation, NFC) happens
+*before* that text exists, so it never has to be mapped back. Page furniture is not cut out:
+`Document.content` is the same text with furniture lines overwritten by spaces, so an offset in
+`content` is an offset in `text`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import regex
+
+from extractors import vocab
+
+# Characters that portals leave in copied text and that carry no meaning for a reader.
+_INVISIBLE = regex.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Every horizontal space (NBSP, thin spaces, ideographic space, tabs) reads as a plain space.
+_ODD_SPACE = regex.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(raw: str) -> str:
+    """NFC text with unified newlines and spaces; what `articles.text` stores."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = _ODD_SPACE.sub(" ", text)
+    text = unicodedata.normalize("NFC", text)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def content_id(text: str) -> str:
+    """Stable article id: a hash of the cleaned text, so the same article is stored once."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@cache
+def _furniture_pattern() -> regex.Pattern[str]:
+    lines = vocab.load("furniture")["lines"]
+    return regex.compile("|".join(f"(?:{p})" for p in lines), regex.IGNORECASE)
+
+
+def furniture_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of whole lines that are page furniture (view counters, share buttons...)."""
+    pattern = _furniture_pattern()
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and pattern.fullmatch(stripped):
+            spans.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return spans
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span overwritten by spaces (same length, so offsets hold)."""
+    if not spans:
+        return text
+    parts: list[str] = []
+    cursor = 0
+    for start, end in spans:
+        parts.append(text[cursor:start])
+        parts.append(" " * (end - start))
+        cursor = end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def _split_sentences(paragraph: str) -> list[str]:
+    from underthesea import sent_tokenize  # imported late: it costs ~0.5 s to load
+
+    return list(sent_tokenize(paragraph))
+
+
+def sentence_spans(content: str) -> list[tuple[int, int]]:
+    """Sentence spans over `content`: each line is a paragraph, split by underthesea.
+
+    underthesea returns strings, not offsets; each is found again from a moving cursor, so
+    a sentence repeated in a paragraph still maps to its own place.
+    """
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in content.split("\n"):
+        if line.strip():
+            cursor = 0
+            for sentence in _split_sentences(line):
+                sentence = sentence.strip()
+                if not sentence:
+                    continue
+                found = line.find(sentence, cursor)
+                if found < 0:  # underthesea changed the text: keep the rest as one sentence
+                    rest = line[cursor:]
+                    lead = len(rest) - len(rest.lstrip())
+                    spans.append((offset + cursor + lead, offset + len(line.rstrip())))
+                    break
+                spans.append((offset + found, offset + found + len(sentence)))
+                cursor = found + len(sentence)
+        offset += len(line) + 1
+    return spans
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader hands over: decoded text plus whatever metadata the input carried."""
+
+    source: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    publish_date: str | None = None  # ISO, when the input's metadata states it
+    site_name: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    source: str
+    text: str
+    content: str
+    title: str | None
+    sentences: tuple[tuple[int, int], ...]
+    furniture: tuple[tuple[int, int], ...]
+    url: str | None = None
+    publish_date_hint: str | None = None
+    site_name: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    _sentence_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    @classmethod
+    def from_raw(cls, raw: RawDocument) -> Document:
+        text = clean_text(raw.text)
+        furniture = furniture_spans(text)
+        content = blank_spans(text, furniture)
+        sentences = tuple(sentence_spans(content))
+        title = raw.title or _first_line(content)
+        return cls(
+            id=content_id(text),
+            source=raw.source,
+            text=text,
+            content=content,
+            title=clean_text(title) if title else None,
+            sentences=sentences,
+            furniture=tuple(furniture),
+            url=raw.url,
+            publish_date_hint=raw.publish_date,
+            site_name=raw.site_name,
+            meta=dict(raw.meta),
+            _sentence_starts=tuple(s for s, _ in sentences),
+        )
+
+    @classmethod
+    def from_text(cls, text: str, source: str = "<text>", **meta: Any) -> Document:
+        return cls.from_raw(RawDocument(source=source, text=text, **meta))
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        """The sentence span containing `offset` (or the line, outside every sentence)."""
+        index = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if index >= 0:
+            start, end = self.sentences[index]
+            if start <= offset < end:
+                return start, end
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        line_end = self.text.find("\n", offset)
+        return line_start, (len(self.text) if line_end < 0 else line_end)
+
+    def sentence_texts(self) -> list[tuple[int, str]]:
+        return [(s, self.text[s:e]) for s, e in self.sentences]
+
+
+def _first_line(text: str) -> str | None:
+    for line in text.split("\n"):
+        if line.strip():
+            return line.strip()
+    return None

@@ -1,0 +1,1 @@
+"""Typed records, the contract's vocabularies and the SQLite table definitions."""

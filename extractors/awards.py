@@ -1,9 +1,49 @@
-"""Placeholder stage: replaced by its real implementation."""
+"""Awards: `20 tập thể, 10 cá nhân ... được nhận Bằng khen của Chủ tịch UBND tỉnh`.
+
+Two orders are common, and one sentence may hold several awards:
+- recipients first: `28 tập thể, 12 cá nhân được nhận Bằng khen của Chủ tịch UBND tỉnh`,
+  `trên 1.000 tập thể và cá nhân ... đã được UBND các cấp khen thưởng`;
+- award first: `Chủ tịch UBND tỉnh tặng Bằng khen cho 28 tập thể, 12 cá nhân`,
+  `trao Giấy khen của Ban Chỉ đạo cho 15 tập thể`.
+Recipient groups (numbers with `tập thể`/`cá nhân`) and award names are found separately, then
+each group is paired with the award that governs it: the one it is handed to by `cho`, else
+the next award name in its clause. The giver is the `của ...` phrase after the award, or the
+subject before `tặng`/`trao`, or the agent between `được` and `khen thưởng`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import regex
+
+from extractors import vocab
+from extractors.numbers import NumberMatch, find_numbers
 from pipeline.document import Document
 from schemas.records import Award, Records
+
+
+def _alt(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True))
+
+
+@dataclass
+class _Group:
+    """Consecutive recipient counts: `20 tập thể, 10 cá nhân` or `1.000 tập thể và cá nhân`."""
+
+    start: int  # first number (evidence start)
+    end: int  # end of the last unit word
+    qualifier: str
+    collectives: int | None = None
+    individuals: int | None = None
+    combined: int | None = None
+
+
+@dataclass(frozen=True)
+class _AwardName:
+    award: str
+    start: int
+    end: int
 
 
 class AwardsStage:
@@ -11,5 +51,148 @@ class AwardsStage:
     needs: tuple[str, ...] = ()
     gives = "awards"
 
+    def __init__(self) -> None:
+        words = vocab.load("awards")
+        flags = regex.IGNORECASE
+        self._award_names = [(regex.compile(rf"(?<!\w)(?:{p})(?!\w)", flags), v) for p, v in words["award_names"].items()]
+        collective = _alt(words["collective_units"])
+        individual = _alt(words["individual_units"])
+        self._unit = regex.compile(
+            rf"\s*(?:(?P<combined>(?:{collective})\s*(?:và|,)\s*(?:{individual}))|(?P<coll>{collective})|(?P<ind>{individual}))(?!\w)",
+            flags,
+        )
+        self._joiner = regex.compile(r"\s*(?:,|và|cùng|;)?\s*$", flags)
+        self._giver_after = regex.compile(r"^\s*(?:[“\"][^”\"]{1,80}[”\"]\s*)?của\s+(?P<giver>[^,;.()]+)", flags)
+        self._giver_stop = regex.compile(_alt(words["giver_stops"]), flags)
+        verbs = _alt(words["giving_verbs"])
+        self._giver_before = regex.compile(
+            rf"(?:^|[,;:]\s*|\bdịp này\s*,?\s*)(?P<giver>(?:(?:đồng chí|ông|bà)\s+)?[^,;:]{{2,80}}?)\s+(?:đã\s+)?(?:quyết định\s+)?(?:{verbs})\s*$",
+            flags,
+        )
+        self._agent_passive = regex.compile(r"được\s+(?P<giver>[^,;.]{2,60}?)\s+khen thưởng", flags)
+        self._cho = regex.compile(r"\bcho\s*(?:các\s*)?$|\bcho\s*$", flags)
+        self._prefilter = regex.compile(r"tập thể|cá nhân", flags)
+
+    def _groups(self, text: str, start: int, end: int) -> list[_Group]:
+        groups: list[_Group] = []
+        current: _Group | None = None
+        for number in find_numbers(text, start, end):
+            unit = self._unit.match(text, number.end, end)
+            if not unit:
+                current = None
+                continue
+            joined = current is not None and self._joiner.match(text[current.end : number.qualifier_start]) is not None
+            if not joined or current is None:
+                current = _Group(start=number.start, end=unit.end(), qualifier=number.qualifier)
+                groups.append(current)
+            current.end = unit.end()
+            self._assign(current, unit, number)
+        return groups
+
+    @staticmethod
+    def _assign(group: _Group, unit: regex.Match[str], number: NumberMatch) -> None:
+        if unit.group("combined"):
+            group.combined = number.value
+        elif unit.group("coll"):
+            group.collectives = number.value
+        else:
+            group.individuals = number.value
+
+    def _awards(self, text: str, start: int, end: int) -> list[_AwardName]:
+        found: list[_AwardName] = []
+        taken: list[tuple[int, int]] = []
+        for pattern, value in self._award_names:
+            for m in pattern.finditer(text, start, end):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                taken.append(m.span())
+                found.append(_AwardName(value, m.start(), m.end()))
+        return sorted(found, key=lambda a: a.start)
+
+    def _clean_giver(self, giver: str) -> str | None:
+        stop = self._giver_stop.search(" " + giver + " ")
+        if stop:
+            giver = (" " + giver + " ")[: stop.start()]
+        giver = giver.strip(" “”\"'")
+        return giver or None
+
+    def _giver(self, text: str, award: _AwardName, clause_start: int, end: int) -> str | None:
+        after = self._giver_after.match(text[award.end : end])
+        if after:
+            return self._clean_giver(after.group("giver"))
+        before = self._giver_before.search(text[clause_start : award.start])
+        if before:
+            giver = before.group("giver").strip()
+            giver = regex.sub(r"^(?:đồng chí|ông|bà)\s+", "", giver, flags=regex.IGNORECASE)
+            if not regex.search(r"\d|tập thể|cá nhân", giver):
+                return self._clean_giver(giver)
+        if award.award == "khen thưởng":
+            passive = self._agent_passive.search(text[clause_start : award.end])
+            if passive:
+                return self._clean_giver(passive.group("giver"))
+        return None
+
     def __call__(self, doc: Document, earlier: Records) -> list[Award]:
-        return []
+        text = doc.content
+        results: list[Award] = []
+        for s_start, s_end in doc.sentences:
+            if not self._prefilter.search(text, s_start, s_end):
+                continue
+            groups = self._groups(text, s_start, s_end)
+            if not groups:
+                continue
+            awards = self._awards(text, s_start, s_end)
+            if not awards:
+                continue
+            for group in groups:
+                award = self._award_for(text, group, awards, s_start)
+                if award is None:
+                    continue
+                clause_start = max(
+                    [s_start] + [m.end() for m in regex.finditer(r";", text[s_start : award.start])],
+                )
+                if clause_start != s_start:
+                    clause_start += s_start
+                results.append(
+                    Award(
+                        award=award.award,
+                        giver=self._giver(text, award, clause_start, s_end),
+                        collectives=group.collectives,
+                        individuals=group.individuals,
+                        combined=group.combined,
+                        qualifier=group.qualifier,
+                        start=min(group.start, award.start),
+                        end=max(group.end, award.end),
+                        rule="award:" + ("award-first" if award.start < group.start else "recipients-first"),
+                        sentence_start=s_start,
+                        sentence_end=s_end,
+                    )
+                )
+        return _drop_repeats(results)
+
+    def _award_for(self, text: str, group: _Group, awards: list[_AwardName], s_start: int) -> _AwardName | None:
+        before = [a for a in awards if a.end <= group.start]
+        if before:
+            last = before[-1]
+            between = text[last.end : group.start]
+            # "tặng Bằng khen (của X) cho 28 tập thể": the recipients are handed this award.
+            if ";" not in between and regex.search(r"\bcho\b", between) and len(between) < 160:
+                return last
+        after = [a for a in awards if a.start >= group.end]
+        if after:
+            nxt = after[0]
+            between = text[group.end : nxt.start]
+            if ";" not in between and len(between) < 220:
+                return nxt
+        return None
+
+
+def _drop_repeats(awards: list[Award]) -> list[Award]:
+    seen: set[tuple[object, ...]] = set()
+    kept: list[Award] = []
+    for a in awards:
+        key = (a.award, a.giver, a.collectives, a.individuals, a.combined)
+        if key not in seen:
+            seen.add(key)
+            kept.append(a)
+    return kept

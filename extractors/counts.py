@@ -74,7 +74,8 @@ class CountsStage:
         self._delta_after = regex.compile(rf"^\s*(?:\S+\s+){{0,4}}?(?:{_alt(words['delta_after'])})", flags)
         self._target = regex.compile(rf"(?<!\w)(?:{_alt(words['target_words'])})(?!\w)", flags)
         self._cumulative = regex.compile(rf"(?<!\w)(?:{_alt(words['cumulative_cues'])})(?!\w)", flags)
-        self._list_opener = regex.compile(rf"^\s*(?:{_alt(words['list_openers'])})", flags)
+        # Used with .match(text, pos): anchored at the sentence start without `^`.
+        self._list_opener = regex.compile(rf"\s*(?:{_alt(words['list_openers'])})", flags)
         self._linking_end = regex.compile(
             r"(?:có|với|là|gồm|đạt|:|-)\s*(?:tổng số\s*(?:là\s*)?)?(?:có\s*)?$", flags
         )
@@ -100,7 +101,11 @@ class CountsStage:
             mentions.append(_Mention(number, noun.group(0).strip(), noun_end, exemplary))
         return mentions
 
-    def _refused(self, text: str, clause_start: int, mention: _Mention, end: int) -> bool:
+    def _refused(self, text: str, sentence_start: int, mention: _Mention, end: int) -> bool:
+        clause_start = max(
+            (m.end() for m in _BOUNDARY.finditer(text, sentence_start, mention.number.qualifier_start)),
+            default=sentence_start,
+        )
         before = text[max(clause_start, mention.number.qualifier_start - 20) : mention.number.qualifier_start]
         if self._delta_before.search(before):
             return True
@@ -115,7 +120,9 @@ class CountsStage:
         segment = _QUOTED.sub(lambda m: " " * len(m.group(0)), segment)
         return [m.lastgroup for m in self._cue.finditer(segment) if m.lastgroup]
 
-    def _status(self, post: str, pre: str) -> str | None:
+    def _status(self, post: str, pre: str, before_next_count: bool) -> str | None:
+        if before_next_count:
+            post = self._without_next_counts_verb(post)
         post_cues = self._status_cues(post)
         pre_cues = list(reversed(self._status_cues(pre)))  # nearest first
         for cues in (post_cues, pre_cues):
@@ -126,6 +133,17 @@ class CountsStage:
             if cues:
                 return cues[0]
         return None
+
+    def _without_next_counts_verb(self, post: str) -> str:
+        """Drop a cue that governs the next count: "đăng ký hai mô hình và công nhận 15 ..."."""
+        cues = list(self._cue.finditer(post))
+        if not cues:
+            return post
+        last = cues[-1]
+        joined_before = regex.search(r"(?:,|\bvà\b|\bcòn\b)\s*(?:đã\s*)?(?:được\s*)?$", post[: last.start()])
+        if joined_before and "," not in post[last.end() :] and len(post) - last.end() < 12:
+            return post[: last.start()]
+        return post
 
     def _field_of(self, phrase: str) -> str | None:
         best: tuple[int, str] | None = None
@@ -187,7 +205,9 @@ class CountsStage:
             if not self._prefilter.search(text, s_start, s_end):
                 carried = None if not self._list_opener.match(text, s_start, s_end) else carried
                 continue
-            mentions = self._mentions(text, s_start, s_end)
+            mentions = [
+                m for m in self._mentions(text, s_start, s_end) if not self._refused(text, s_start, m, s_end)
+            ]
             if not mentions:
                 continue
             opens_list = bool(self._list_opener.match(text, s_start, s_end))
@@ -209,14 +229,13 @@ class CountsStage:
                 trong_do = regex.search(r",?\s*trong (?:đó|số đó)", text[mention.noun_end:post_end])
                 if trong_do:
                     post_end = mention.noun_end + trong_do.start()
-                if self._refused(text, boundary, mention, s_end):
-                    continue
                 post = text[mention.noun_end : post_end]
                 pre = text[clause_start : number.qualifier_start]
                 if mention.exemplary_by_noun:
                     status = "exemplary"
                 else:
-                    status = self._status(post, pre) or sentence_carry or "unspecified"
+                    status = self._status(post, pre, post_end == next_start and index + 1 < len(mentions))
+                    status = status or sentence_carry or "unspecified"
                     sentence_carry = status
                 # Text before the number belongs to this count only when no earlier count of
                 # the same clause owns it ("32 mô hình thuộc lĩnh vực X và 09 điển hình").

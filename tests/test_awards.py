@@ -1,0 +1,22 @@
+"""Awards: sentence cases as data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pipeline.api import extract
+
+CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "data" / "award_cases.yaml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_award_case(case: dict[str, Any]) -> None:
+    result = extract(case["text"])
+    found = [[a.award, a.giver, a.collectives, a.individuals, a.combined, a.qualifier] for a in result.awards]
+    assert sorted(found, key=str) == sorted(case["expect"], key=str)
+    for a in result.awards:
+        assert 0 <= a.start < a.end <= len(result.document.text)

@@ -1,0 +1,66 @@
+"""Cleaning keeps offsets true: NFC, furniture blanked (not cut), sentences mapped back."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from pipeline.document import Document, clean_text, content_id
+
+
+def test_decomposed_input_becomes_nfc() -> None:
+    decomposed = unicodedata.normalize("NFD", "Phong trào thi đua “Dân vận khéo” năm 2023")
+    doc = Document.from_text(decomposed)
+    assert unicodedata.is_normalized("NFC", doc.text)
+    assert doc.text == unicodedata.normalize("NFC", decomposed)
+
+
+def test_same_article_decomposed_or_not_has_one_id() -> None:
+    text = "Toàn tỉnh có 1.280 mô hình được công nhận."
+    assert Document.from_text(text).id == Document.from_text(unicodedata.normalize("NFD", text)).id
+    assert Document.from_text(text).id == content_id(text)
+
+
+def test_cleaning_unifies_newlines_and_spaces() -> None:
+    assert clean_text("a\r\nb\rc\u00a0d\u200be\t f  \n") == "a\nb\nc de  f"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Lượt xem: 1396",
+        "Tăng cỡ chữ Giảm cỡ chữ",
+        "PublishingPortal - Block_BanTin_Toolbar",
+        "Skip Ribbon Commands",
+        "anh-hoi-nghi (2).jpg",
+        "Chia sẻ",
+        "Tin liên quan",
+        "Mã kiểm tra no image",
+        "Bài viết mới nhất:",
+    ],
+)
+def test_furniture_lines_are_blanked_but_kept(line: str) -> None:
+    text = f"Tiêu đề bài viết\n{line}\nToàn tỉnh có 42 mô hình đăng ký."
+    doc = Document.from_text(text)
+    assert doc.text == text  # articles.text keeps everything
+    assert line not in doc.content
+    assert len(doc.content) == len(doc.text)
+    assert doc.content.endswith("Toàn tỉnh có 42 mô hình đăng ký.")
+
+
+def test_body_lines_are_not_furniture() -> None:
+    text = "Trong năm, toàn tỉnh có 2.000 mô hình đăng ký thực hiện.\nTin, ảnh: Minh Hà"
+    doc = Document.from_text(text)
+    assert "2.000 mô hình" in doc.content
+
+
+def test_sentence_spans_index_the_text() -> None:
+    text = "Tiêu đề\n\nCâu thứ nhất có 12 mô hình. Câu thứ hai có 13 mô hình.\nDòng khác."
+    doc = Document.from_text(text)
+    sentences = [doc.text[s:e] for s, e in doc.sentences]
+    assert "Câu thứ nhất có 12 mô hình." in sentences
+    assert "Câu thứ hai có 13 mô hình." in sentences
+    offset = doc.text.index("13")
+    start, end = doc.sentence_at(offset)
+    assert doc.text[start:end] == "Câu thứ hai có 13 mô hình."

@@ -1,0 +1,79 @@
+"""The store: contract tables, idempotent writes, whole articles only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.api import extract
+from pipeline.store import Store
+
+TEXT = (
+    "Sơ kết phong trào\nNgày 23-12, Ban Dân vận tổ chức hội nghị. Năm 2022, toàn tỉnh đăng ký 120 mô hình, "
+    "trong đó 50 mô hình thuộc lĩnh vực kinh tế; 70 mô hình thuộc lĩnh vực văn hóa - xã hội. "
+    "Dịp này, 12 tập thể, 8 cá nhân được nhận Bằng khen của Chủ tịch UBND tỉnh."
+)
+
+CONTRACT_COLUMNS = {
+    "articles": {"id", "source", "title", "text", "publish_date", "province", "province_2025", "scope_level",
+                 "scope_name", "period_start", "period_end"},
+    "officials": {"article_id", "name", "titles", "start", "end"},
+    "model_counts": {"article_id", "count", "qualifier", "status", "field", "field_text", "start", "end"},
+    "awards": {"article_id", "award", "giver", "collectives", "individuals", "combined", "qualifier", "start", "end"},
+    "dates": {"article_id", "kind", "value", "text", "start", "end"},
+    "checks": {"article_id", "rule", "severity", "message"},
+    "failures": {"source", "reason"},
+}
+
+
+def test_schema_has_every_contract_column(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.db") as store:
+        store.ensure_schema()
+        for table, columns in CONTRACT_COLUMNS.items():
+            have = set(store.db.table(table).columns_dict)
+            assert columns <= have, f"{table} lacks {columns - have}"
+
+
+def test_save_is_idempotent_and_offsets_hold(tmp_path: Path) -> None:
+    extraction = extract(TEXT, source="a.txt")
+    with Store(tmp_path / "x.db") as store:
+        store.ensure_schema()
+        first = store.save([extraction])
+        second = store.save([extract(TEXT, source="copy.txt")])
+        assert (first.stored, first.skipped) == (1, 0)
+        assert (second.stored, second.skipped) == (0, 1)
+        assert store.count("articles") == 1
+        counts = store.query("SELECT m.*, a.text FROM model_counts m JOIN articles a ON a.id = m.article_id")
+        assert sorted(r["count"] for r in counts) == [50, 70, 120]
+        for row in counts:
+            assert row["text"][row["start"] : row["end"]].replace(".", "") == str(row["count"])
+        awards = store.query("SELECT * FROM awards")
+        assert [(a["collectives"], a["individuals"]) for a in awards] == [(12, 8)]
+
+
+def test_failures_are_recorded_once(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.db") as store:
+        store.ensure_schema()
+        store.record_failure("bad.png", "not text: the file is a PNG image")
+        store.record_failure("bad.png", "not text: the file is a PNG image")
+        assert store.query("SELECT source, reason FROM failures") == [
+            {"source": "bad.png", "reason": "not text: the file is a PNG image"}
+        ]
+
+
+def test_titles_are_a_json_array(tmp_path: Path) -> None:
+    text = "Dự hội nghị có đồng chí Nguyễn Văn Bình, Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh."
+    with Store(tmp_path / "x.db") as store:
+        store.ensure_schema()
+        store.save([extract(text)])
+        for row in store.query("SELECT titles FROM officials"):
+            assert isinstance(json.loads(row["titles"]), list)
+
+
+def test_figures_frame_joins_evidence(tmp_path: Path) -> None:
+    with Store(tmp_path / "x.db") as store:
+        store.ensure_schema()
+        store.save([extract(TEXT, source="a.txt")])
+        frame = store.figures_frame()
+    assert set(frame["evidence"]) == {"120", "50", "70"}
+    assert all("mô hình" in s for s in frame["sentence"])

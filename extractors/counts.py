@@ -234,8 +234,8 @@ class CountsStage:
                 if mention.exemplary_by_noun:
                     status = "exemplary"
                 else:
-                    status = self._status(post, pre, post_end == next_start and index + 1 < len(mentions))
-                    status = status or sentence_carry or "unspecified"
+                    cue = self._status(post, pre, post_end == next_start and index + 1 < len(mentions))
+                    status = cue or sentence_carry or "unspecified"
                     sentence_carry = status
                 # Text before the number belongs to this count only when no earlier count of
                 # the same clause owns it ("32 mô hình thuộc lĩnh vực X và 09 điển hình").

@@ -8,7 +8,7 @@ miss in the evaluation report can be traced to one rule.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Union
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +104,7 @@ class Award:
     sentence_end: int = -1
 
 
-Record = Union[DateMention, PeriodMention, PlaceMention, ArticlePlace, Official, ModelCount, Award]
+Record = DateMention | PeriodMention | PlaceMention | ArticlePlace | Official | ModelCount | Award
 
 
 @dataclass

@@ -96,7 +96,7 @@ def spell(n: int) -> str:
     thousands, rest = divmod(n, 1000)
     words: list[str] = []
     if thousands:
-        words += below_thousand(thousands, False) + ["nghìn"]
+        words += [*below_thousand(thousands, False), "nghìn"]
         if rest:
             words += below_thousand(rest, True)
     else:

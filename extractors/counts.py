@@ -29,6 +29,11 @@ from pipeline.document import Document
 from schemas.records import ModelCount, Records
 
 _BOUNDARY = regex.compile(r";")
+# Where the words after one count stop belonging to it: "29 mô hình, lĩnh vực Y 18 mô hình".
+_SEPARATOR = regex.compile(r",|;|\s(?:và|còn|cùng)\s|\(", regex.IGNORECASE)
+_TRONG_DO = regex.compile(r",?\s*trong (?:đó|số đó)\s*:?", regex.IGNORECASE)
+_ITEM_END = regex.compile(r"\s*(?:mô hình)?\s*(?:[;,.]|\s(?:và)\s|$)", regex.IGNORECASE)
+_YEAR_WORD = regex.compile(r"(?<!\w)(?:năm|ngày|tháng)\s*$", regex.IGNORECASE)
 _QUOTED = regex.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _NAME_TAIL = r"(?:\s*[“\"”'‘’]?\s*(?:dân vận khéo|DVK)\s*[”\"“'’‘]?)?"
 
@@ -84,6 +89,9 @@ class CountsStage:
             flags,
         )
         self._prefilter = regex.compile(r"mô hình|điển hình", flags)
+        self._post_lead = regex.compile(
+            r"\s*(?:(?:thuộc|trong|trên|ở|về|của)\s+)?(?:(?:các|những)\s+)?", flags
+        )
 
     # ------------------------------------------------------------------ per sentence
     def _mentions(self, text: str, start: int, end: int) -> list[_Mention]:
@@ -120,9 +128,7 @@ class CountsStage:
         segment = _QUOTED.sub(lambda m: " " * len(m.group(0)), segment)
         return [m.lastgroup for m in self._cue.finditer(segment) if m.lastgroup]
 
-    def _status(self, post: str, pre: str, before_next_count: bool) -> str | None:
-        if before_next_count:
-            post = self._without_next_counts_verb(post)
+    def _status(self, post: str, pre: str) -> str | None:
         post_cues = self._status_cues(post)
         pre_cues = list(reversed(self._status_cues(pre)))  # nearest first
         for cues in (post_cues, pre_cues):
@@ -134,136 +140,176 @@ class CountsStage:
                 return cues[0]
         return None
 
-    def _without_next_counts_verb(self, post: str) -> str:
-        """Drop a cue that governs the next count: "đăng ký hai mô hình và công nhận 15 ..."."""
-        cues = list(self._cue.finditer(post))
-        if not cues:
-            return post
-        last = cues[-1]
-        joined_before = regex.search(r"(?:,|\bvà\b|\bcòn\b)\s*(?:đã\s*)?(?:được\s*)?$", post[: last.start()])
-        if joined_before and "," not in post[last.end() :] and len(post) - last.end() < 12:
-            return post[: last.start()]
-        return post
-
-    def _field_of(self, phrase: str) -> str | None:
-        best: tuple[int, str] | None = None
+    def _field_of(self, phrase: str) -> tuple[str, int] | None:
+        """The field whose keyword comes first in `phrase`, and where it starts."""
+        best: tuple[str, int] | None = None
         for field, pattern in self._field_keywords:
             found = pattern.search(phrase)
-            if found and (best is None or found.start() < best[0]):
-                best = (found.start(), field)
-        return best[1] if best else None
+            if found and (best is None or found.start() < best[1]):
+                best = (field, found.start())
+        return best
 
-    def _field(self, text: str, post_start: int, post_end: int, pre_start: int, pre_end: int) -> tuple[str, str]:
-        post = text[post_start:post_end]
-        pre = text[pre_start:pre_end]
-        head = regex.match(r"\s*(?:thuộc|trong|trên|ở|về)?\s*(?:các\s+)?", post)
-        near = post[head.end() if head else 0 :]
-        if self._all_fields.match(post.strip()) or self._all_fields.match(near):
+    def _field_after_noun(self, post: str) -> tuple[str, str] | None:
+        """`... mô hình thuộc lĩnh vực kinh tế`, `... mô hình văn hóa - xã hội`, `trên các lĩnh vực`."""
+        if self._all_fields.match(post.strip()):
+            return "total", ""
+        lead = self._post_lead.match(post)
+        near = post[lead.end() if lead else 0 :]
+        if self._all_fields.match(near):
             return "total", ""
         phrase = self._field_phrase.match(near)
         if phrase:
-            field = self._field_of(phrase.group("phrase"))
-            if field:
-                return field, "lĩnh vực " + phrase.group("phrase").strip()
+            found = self._field_of(phrase.group("phrase"))
+            if found:
+                return found[0], "lĩnh vực " + phrase.group("phrase").strip()
+        found = self._field_of(near)
+        if found and len(near[: found[1]].split()) <= 4:
+            return found[0], near.strip(" ,;:.“”\"")
+        return None
+
+    def _field_before_number(self, pre: str, own_label: bool) -> tuple[str, str] | None:
+        """`Lĩnh vực X có 309 ...`, `Về lĩnh vực X: 42 ...`, `; văn hóa - xã hội 812 ...`."""
         explicit = list(self._field_phrase.finditer(pre))
         if explicit:
             last = explicit[-1]
-            field = self._field_of(last.group("phrase"))
-            if field:
-                return field, "lĩnh vực " + last.group("phrase").strip()
-        if self._linking_end.search(pre):
-            field = self._field_of(pre)
-            if field:
-                keyword_at = min(
-                    found.start()
-                    for _, pattern in self._field_keywords
-                    if (found := pattern.search(pre)) is not None
-                )
-                if not self._whole_scope.search(pre, keyword_at):
-                    return field, pre.strip(" ,:-–“”\"")
-        return "total", ""
+            found = self._field_of(last.group("phrase"))
+            if found:
+                return found[0], "lĩnh vực " + last.group("phrase").strip()
+        short = len(pre.split()) <= 12
+        if own_label and short or self._linking_end.search(pre):
+            found = self._field_of(pre)
+            if found and not self._whole_scope.search(pre, found[1]):
+                return found[0], pre.strip(" ,;:-–“”\"")
+        return None
 
-    def _inherited_field(
-        self, text: str, previous: tuple[_Mention, str, str, int], mention: _Mention, field: str, field_text: str
-    ) -> tuple[str, str]:
-        """A count right after a per-field count shares its field ("X có 309 mô hình đăng ký,
-        194 mô hình được công nhận"), unless the clause names a whole scope, or the count is an
-        exemplary tally that is not introduced as a subset."""
-        between = text[previous[0].noun_end : mention.number.qualifier_start]
-        if self._whole_scope.search(between):
-            return field, field_text
-        if mention.exemplary_by_noun and not regex.search(r"trong (?:đó|số đó)", between):
-            return field, field_text
-        return previous[1], previous[2]
+    def _split_between(self, text: str, start: int, end: int) -> int | None:
+        """Where the text between two counts stops belonging to the first one."""
+        found = _SEPARATOR.search(text, start, end)
+        return found.start() if found else None
 
     # ------------------------------------------------------------------ the stage
     def __call__(self, doc: Document, earlier: Records) -> list[ModelCount]:
         text = doc.content
         results: list[ModelCount] = []
-        carried: str | None = None  # the list head's status, for items without a cue
+        carried: str | None = None  # the head status of the last list, for items without a cue
         for s_start, s_end in doc.sentences:
+            opens_list = bool(self._list_opener.match(text, s_start, s_end))
             if not self._prefilter.search(text, s_start, s_end):
-                carried = None if not self._list_opener.match(text, s_start, s_end) else carried
+                carried = carried if opens_list else None
                 continue
             mentions = [
                 m for m in self._mentions(text, s_start, s_end) if not self._refused(text, s_start, m, s_end)
             ]
             if not mentions:
+                if text[s_start:s_end].rstrip().endswith(":"):  # "các mô hình đăng ký gồm:"
+                    carried = self._status(text[s_start:s_end], "") or carried
                 continue
-            opens_list = bool(self._list_opener.match(text, s_start, s_end))
-            sentence_carry = carried if opens_list else None
-            previous: tuple[_Mention, str, str, int] | None = None  # mention, field, field_text, post_end
-            for index, mention in enumerate(mentions):
-                number = mention.number
-                boundary = max(
-                    (m.end() for m in _BOUNDARY.finditer(text, s_start, number.qualifier_start)),
-                    default=s_start,
-                )
-                # The clause of this count starts after the previous count, or after a ';'.
-                clause_start = max(boundary, previous[0].number.end) if previous else boundary
-                next_start = mentions[index + 1].number.qualifier_start if index + 1 < len(mentions) else s_end
-                post_end = min(
-                    next_start,
-                    next((m.start() for m in _BOUNDARY.finditer(text, mention.noun_end, next_start)), next_start),
-                )
-                trong_do = regex.search(r",?\s*trong (?:đó|số đó)", text[mention.noun_end:post_end])
-                if trong_do:
-                    post_end = mention.noun_end + trong_do.start()
-                post = text[mention.noun_end : post_end]
-                pre = text[clause_start : number.qualifier_start]
-                if mention.exemplary_by_noun:
-                    status = "exemplary"
-                else:
-                    cue = self._status(post, pre, post_end == next_start and index + 1 < len(mentions))
-                    status = cue or sentence_carry or "unspecified"
-                    sentence_carry = status
-                # Text before the number belongs to this count only when no earlier count of
-                # the same clause owns it ("32 mô hình thuộc lĩnh vực X và 09 điển hình").
-                own_pre_start = boundary if not previous or boundary >= previous[3] else number.qualifier_start
-                field, field_text = self._field(text, mention.noun_end, post_end, own_pre_start, number.qualifier_start)
-                if field == "total" and previous and previous[1] != "total":
-                    field, field_text = self._inherited_field(text, previous, mention, field, field_text)
-                if not field_text:
-                    field_text = text[number.qualifier_start : mention.noun_end].strip()
-                previous = (mention, field, field_text, post_end)
-                cumulative = bool(self._cumulative.search(text, s_start, number.qualifier_start))
-                results.append(
-                    ModelCount(
-                        count=number.value,
-                        qualifier=number.qualifier,
-                        status=status,
-                        field=field,
-                        field_text=field_text,
-                        start=number.start,
-                        end=number.end,
-                        rule="count:" + ("exemplary-noun" if mention.exemplary_by_noun else "cue"),
-                        cumulative=cumulative,
-                        sentence_start=s_start,
-                        sentence_end=s_end,
-                    )
-                )
-            carried = sentence_carry
+            found = self._sentence_counts(text, s_start, s_end, mentions, carried if opens_list else None)
+            results.extend(found)
+            heads = [c for c in found if c.status != "exemplary"]
+            carried = heads[0].status if heads else carried
         return _drop_repeats(results)
+
+    def _sentence_counts(
+        self, text: str, s_start: int, s_end: int, mentions: list[_Mention], carry: str | None
+    ) -> list[ModelCount]:
+        # Each count owns a window: `pre` (its clause, or its own label after the previous
+        # count's separator) and `post` (up to the next count, a ';' or a `trong đó`).
+        pre_starts: list[int] = []
+        own_labels: list[bool] = []
+        post_ends: list[int] = []
+        for index, mention in enumerate(mentions):
+            number = mention.number
+            boundary = max(
+                (m.end() for m in _BOUNDARY.finditer(text, s_start, number.qualifier_start)), default=s_start
+            )
+            previous = mentions[index - 1] if index else None
+            if previous is not None and boundary <= previous.noun_end:
+                split = self._split_between(text, previous.noun_end, number.qualifier_start)
+                split = number.qualifier_start if split is None else split
+                post_ends.append(split)
+                pre_starts.append(split)
+                own_labels.append(True)
+            else:
+                if previous is not None:
+                    post_ends.append(
+                        next((m.start() for m in _BOUNDARY.finditer(text, previous.noun_end, s_end)), s_end)
+                    )
+                pre_starts.append(boundary)
+                own_labels.append(boundary > s_start)
+        last = mentions[-1]
+        post_ends.append(next((m.start() for m in _BOUNDARY.finditer(text, last.noun_end, s_end)), s_end))
+
+        found: list[ModelCount] = []
+        previous_field: tuple[str, str] | None = None
+        status_carry = carry
+        for index, mention in enumerate(mentions):
+            number = mention.number
+            post_end = post_ends[index]
+            trong_do = _TRONG_DO.search(text, mention.noun_end, post_end)
+            if trong_do:
+                post_end = trong_do.start()
+            post = text[mention.noun_end : post_end]
+            pre = text[pre_starts[index] : number.qualifier_start]
+            if mention.exemplary_by_noun:
+                status = "exemplary"
+            else:
+                status = self._status(post, pre) or status_carry or "unspecified"
+                status_carry = status
+            field_post_end = self._split_between(text, mention.noun_end, post_end) or post_end
+            field_found = self._field_after_noun(text[mention.noun_end : field_post_end])
+            if field_found is None:
+                field_found = self._field_before_number(pre, own_labels[index])
+            if field_found is None and previous_field and previous_field[0] != "total":
+                between = text[mentions[index - 1].noun_end : number.qualifier_start]
+                subset = _TRONG_DO.search(between) is not None
+                if not self._whole_scope.search(between) and (not mention.exemplary_by_noun or subset):
+                    field_found = previous_field  # "X có 309 mô hình đăng ký, 194 mô hình được công nhận"
+            field, field_text = field_found or ("total", "")
+            previous_field = (field, field_text)
+            found.append(self._record(text, s_start, s_end, mention.number, mention.noun_end, status, field,
+                                      field_text, "exemplary-noun" if mention.exemplary_by_noun else "cue"))
+            if trong_do and not mention.exemplary_by_noun:
+                found.extend(self._bare_list_items(text, trong_do.end(), s_end, mentions, status, s_start))
+        return found
+
+    def _bare_list_items(
+        self, text: str, start: int, end: int, mentions: list[_Mention], status: str, s_start: int
+    ) -> list[ModelCount]:
+        """`... 6.820 mô hình, trong đó: phát triển kinh tế 1.905; văn hóa - xã hội 2.230; ...`:
+        list items that give a field and a number but leave the noun to the head."""
+        taken = {m.number.start for m in mentions}
+        items: list[ModelCount] = []
+        label_start = start
+        for number in find_numbers(text, start, end):
+            if number.start in taken:
+                break  # the list has ended where a full count starts again
+            if not _ITEM_END.match(text, number.end, end):
+                continue
+            label = text[label_start : number.qualifier_start]
+            label_start = number.end
+            found = self._field_of(label)
+            if found is None or len(label.split()) > 14 or _YEAR_WORD.search(label):
+                continue
+            items.append(self._record(text, s_start, end, number, number.end, status, found[0],
+                                      label.strip(" ,;:-–“”\""), "bare-list-item"))
+        return items
+
+    def _record(self, text: str, s_start: int, s_end: int, number: NumberMatch, noun_end: int, status: str,
+                field: str, field_text: str, rule: str) -> ModelCount:
+        return ModelCount(
+            count=number.value,
+            qualifier=number.qualifier,
+            status=status,
+            field=field,
+            field_text=field_text or text[number.qualifier_start : noun_end].strip(),
+            start=number.start,
+            end=number.end,
+            rule="count:" + rule,
+            cumulative=bool(self._cumulative.search(text, s_start, number.qualifier_start)),
+            sentence_start=s_start,
+            sentence_end=s_end,
+        )
 
 
 def _drop_repeats(counts: list[ModelCount]) -> list[ModelCount]:

@@ -69,6 +69,10 @@ class CountsStage:
             (field, regex.compile(rf"(?<!\w)(?:{_alt(keys)})(?!\w)", flags))
             for field, keys in words["fields"].items()
         ]
+        all_keywords = _alt([k for keys in words["fields"].values() for k in keys])
+        self._verb_in_field_name = regex.compile(
+            rf"(?<!\w)(?:xây dựng|thực hiện|triển khai|duy trì)\s+(?:[\w-]+\s+){{0,2}}?(?:{all_keywords})(?!\w)", flags
+        )
         self._all_fields = regex.compile(rf"(?<!\w)(?:{_alt(words['all_fields'])})(?!\w)", flags)
         self._field_phrase = regex.compile(
             r"(?<!\w)lĩnh vực\s+(?P<phrase>[^;:.\d“”\"]+?)"
@@ -82,7 +86,7 @@ class CountsStage:
         # Used with .match(text, pos): anchored at the sentence start without `^`.
         self._list_opener = regex.compile(rf"\s*(?:{_alt(words['list_openers'])})", flags)
         self._linking_end = regex.compile(
-            r"(?:có|với|là|gồm|đạt|:|-)\s*(?:tổng số\s*(?:là\s*)?)?(?:có\s*)?$", flags
+            r"(?:có|với|là|gồm|đạt|:|-|\()\s*(?:tổng số\s*(?:là\s*)?)?(?:có\s*)?$", flags
         )
         self._whole_scope = regex.compile(
             r"(?<!\w)(?:toàn (?:tỉnh|huyện|thành phố|quận|thị xã|khối|ngành|lực lượng|đảng bộ)|cả tỉnh|các cấp)(?!\w)",
@@ -96,7 +100,7 @@ class CountsStage:
     # ------------------------------------------------------------------ per sentence
     def _mentions(self, text: str, start: int, end: int) -> list[_Mention]:
         mentions: list[_Mention] = []
-        for number in find_numbers(text, start, end):
+        for number in find_numbers(text, start, end, nouns_follow=True):
             noun = self._noun.match(text, number.end, end)
             if not noun:
                 continue
@@ -125,6 +129,8 @@ class CountsStage:
         # Verbs inside a field name ("lĩnh vực xây dựng hệ thống chính trị") or a model's
         # quoted name ("“Xây dựng khu dân cư ...”") are not the count's status.
         segment = self._field_phrase.sub(lambda m: " " * len(m.group(0)), segment)
+        # "; xây dựng hệ thống chính trị 96 mô hình": the verb is part of the field's name.
+        segment = self._verb_in_field_name.sub(lambda m: " " * len(m.group(0)), segment)
         segment = _QUOTED.sub(lambda m: " " * len(m.group(0)), segment)
         return [m.lastgroup for m in self._cue.finditer(segment) if m.lastgroup]
 
@@ -313,10 +319,14 @@ class CountsStage:
 
 
 def _drop_repeats(counts: list[ModelCount]) -> list[ModelCount]:
-    """A figure repeated with the same value (headline and body) is one figure."""
+    """A figure repeated with the same value (headline and body) is one figure; a repeat that
+    says less (no status) than another statement of the same count and field adds nothing."""
+    specific = {(c.count, c.field) for c in counts if c.status != "unspecified"}
     seen: set[tuple[int, str, str, bool]] = set()
     kept: list[ModelCount] = []
     for count in counts:
+        if count.status == "unspecified" and (count.count, count.field) in specific:
+            continue
         key = (count.count, count.status, count.field, count.cumulative)
         if key in seen:
             continue

@@ -141,10 +141,16 @@ def read_number(text: str) -> int | None:
     return read_words(stripped)
 
 
-def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[NumberMatch]:
-    """Every number in `text[start:end]` with its qualifier, offsets into `text`."""
+def find_numbers(
+    text: str, start: int = 0, end: int | None = None, *, nouns_follow: bool = False
+) -> list[NumberMatch]:
+    """Every number in `text[start:end]` with its qualifier, offsets into `text`.
+
+    `nouns_follow`: the caller keeps only numbers followed by a counted noun ("năm mô hình"),
+    so the words that alone usually mean something else ("năm" = year) may be read.
+    """
     found: list[NumberMatch] = []
-    ambiguous = set(_vocab()["ambiguous_alone"])
+    ambiguous = set(_vocab()["never_alone" if nouns_follow else "ambiguous_alone"])
     vague = set(_vocab()["vague_prefixes"])
     for match in number_pattern().finditer(text, start, len(text) if end is None else end):
         if match.group("digits"):

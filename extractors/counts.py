@@ -73,6 +73,7 @@ class CountsStage:
         self._verb_in_field_name = regex.compile(
             rf"(?<!\w)(?:xây dựng|thực hiện|triển khai|duy trì)\s+(?:[\w-]+\s+){{0,2}}?(?:{all_keywords})(?!\w)", flags
         )
+        self._any_field_keyword = regex.compile(rf"(?<!\w)(?:{all_keywords})(?!\w)", flags)
         self._all_fields = regex.compile(rf"(?<!\w)(?:{_alt(words['all_fields'])})(?!\w)", flags)
         self._field_phrase = regex.compile(
             r"(?<!\w)lĩnh vực\s+(?P<phrase>[^;:.\d“”\"]+?)"
@@ -131,6 +132,7 @@ class CountsStage:
         segment = self._field_phrase.sub(lambda m: " " * len(m.group(0)), segment)
         # "; xây dựng hệ thống chính trị 96 mô hình": the verb is part of the field's name.
         segment = self._verb_in_field_name.sub(lambda m: " " * len(m.group(0)), segment)
+        segment = self._any_field_keyword.sub(lambda m: " " * len(m.group(0)), segment)
         segment = _QUOTED.sub(lambda m: " " * len(m.group(0)), segment)
         return [m.lastgroup for m in self._cue.finditer(segment) if m.lastgroup]
 
@@ -189,7 +191,11 @@ class CountsStage:
         return None
 
     def _split_between(self, text: str, start: int, end: int) -> int | None:
-        """Where the text between two counts stops belonging to the first one."""
+        """Where the text between two counts stops belonging to the first one: at a
+        `trong đó` (what follows is the list), else at the first separator."""
+        subset = _TRONG_DO.search(text, start, end)
+        if subset:
+            return subset.start()
         found = _SEPARATOR.search(text, start, end)
         return found.start() if found else None
 

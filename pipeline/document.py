@@ -75,10 +75,28 @@ def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+_ENUMERATOR = regex.compile(r"\(?(?:\d{1,2}|[a-zđ]|[ivx]{1,4})[.)]")
+
+
 def _split_sentences(paragraph: str) -> list[str]:
     from underthesea import sent_tokenize  # imported late: it costs ~0.5 s to load
 
-    return list(sent_tokenize(paragraph))
+    sentences: list[str] = []
+    pending = ""
+    for sentence in sent_tokenize(paragraph):
+        # underthesea ends a sentence after a list number ("1." | "a)"): it belongs to the item.
+        if _ENUMERATOR.fullmatch(sentence.strip()):
+            pending += sentence + " "
+            continue
+        if pending:
+            found = paragraph.find(sentence)
+            start = paragraph.find(pending.split()[0])
+            sentence = paragraph[start : found + len(sentence)] if 0 <= start <= found else pending + sentence
+            pending = ""
+        sentences.append(sentence)
+    if pending:
+        sentences.append(pending.strip())
+    return sentences
 
 
 def sentence_spans(content: str) -> list[tuple[int, int]]:

@@ -23,6 +23,9 @@ from pipeline.document import Document
 from schemas.records import Award, Records
 
 
+_RECIPIENTS = regex.compile(r"\d[\d.]*\s+(?:tập thể|cá nhân)(?:\s*(?:và|,)\s*cá nhân)?", regex.IGNORECASE)
+
+
 def _alt(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True))
 
@@ -61,7 +64,7 @@ class AwardsStage:
             rf"\s*(?:(?P<combined>(?:{collective})\s*(?:và|,)\s*(?:{individual}))|(?P<coll>{collective})|(?P<ind>{individual}))(?!\w)",
             flags,
         )
-        self._joiner = regex.compile(r"\s*(?:,|và|cùng|;)?\s*$", flags)
+        self._joiner = regex.compile(r"\s*(?:,|và|cùng)?\s*$", flags)
         self._giver_after = regex.compile(r"^\s*(?:[“\"][^”\"]{1,80}[”\"]\s*)?của\s+(?P<giver>[^,;.()]+)", flags)
         self._giver_stop = regex.compile(_alt(words["giver_stops"]), flags)
         verbs = _alt(words["giving_verbs"])
@@ -69,7 +72,9 @@ class AwardsStage:
             rf"(?:^|[,;:]\s*|\bdịp này\s*,?\s*)(?P<giver>(?:(?:đồng chí|ông|bà)\s+)?[^,;:]{{2,80}}?)\s+(?:đã\s+)?(?:quyết định\s+)?(?:{verbs})\s*$",
             flags,
         )
-        self._agent_passive = regex.compile(r"được\s+(?P<giver>[^,;.]{2,60}?)\s+khen thưởng", flags)
+        self._agent_passive = regex.compile(
+            rf"được\s+(?!nhận\b)(?P<giver>[^,;.]{{2,80}}?)\s+(?:{verbs})\s*$", flags
+        )
         self._cho = regex.compile(r"\bcho\s*(?:các\s*)?$|\bcho\s*$", flags)
         self._prefilter = regex.compile(r"tập thể|cá nhân", flags)
 
@@ -120,16 +125,23 @@ class AwardsStage:
         after = self._giver_after.match(text[award.end : end])
         if after:
             return self._clean_giver(after.group("giver"))
-        before = self._giver_before.search(text[clause_start : award.start])
+        lead = text[clause_start : award.start]
+        passive = self._agent_passive.search(lead if award.award != "khen thưởng" else text[clause_start : award.end])
+        if passive:  # "07 cá nhân được Ban Dân vận Trung ương tặng Kỷ niệm chương"
+            return self._clean_giver(passive.group("giver"))
+        # "..., 15 cá nhân và UBND tỉnh tặng Bằng khen": the subject starts after the last recipients.
+        recipients = list(_RECIPIENTS.finditer(lead))
+        if recipients:
+            lead = regex.sub(r"^\s*(?:và|,|;)\s*", "", lead[recipients[-1].end() :])
+        if award.award == "khen thưởng":  # the award is itself the giving verb
+            lead = lead + text[award.start : award.end]
+        before = self._giver_before.search(lead)
         if before:
             giver = before.group("giver").strip()
             giver = regex.sub(r"^(?:đồng chí|ông|bà)\s+", "", giver, flags=regex.IGNORECASE)
-            if not regex.search(r"\d|tập thể|cá nhân", giver):
+            # "... cá nhân được tặng Kỷ niệm chương": passive without an agent has no giver.
+            if not regex.search(r"tập thể|cá nhân|\bđược$", giver):
                 return self._clean_giver(giver)
-        if award.award == "khen thưởng":
-            passive = self._agent_passive.search(text[clause_start : award.end])
-            if passive:
-                return self._clean_giver(passive.group("giver"))
         return None
 
     def __call__(self, doc: Document, earlier: Records) -> list[Award]:
@@ -177,6 +189,8 @@ class AwardsStage:
             between = text[last.end : group.start]
             # "tặng Bằng khen (của X) cho 28 tập thể": the recipients are handed this award.
             if ";" not in between and regex.search(r"\bcho\b", between) and len(between) < 160:
+                return last
+            if last.award == "khen thưởng" and not between.strip():  # "UBND tỉnh khen thưởng 126 tập thể"
                 return last
         after = [a for a in awards if a.start >= group.end]
         if after:

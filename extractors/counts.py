@@ -283,6 +283,10 @@ class CountsStage:
                                       field_text, "exemplary-noun" if mention.exemplary_by_noun else "cue"))
             if trong_do and not mention.exemplary_by_noun:
                 found.extend(self._bare_list_items(text, trong_do.end(), s_end, mentions, status, s_start))
+            elif index == len(mentions) - 1 and field != "total" and not mention.exemplary_by_noun:
+                # "kinh tế chiếm 472 mô hình, văn hóa - xã hội 508, ...": a per-field list goes on
+                # without repeating the noun.
+                found.extend(self._bare_list_items(text, mention.noun_end, s_end, mentions, status, s_start))
         return found
 
     def _bare_list_items(

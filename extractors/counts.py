@@ -33,6 +33,7 @@ _BOUNDARY = regex.compile(r";")
 _SEPARATOR = regex.compile(r",|;|\s(?:và|còn|cùng)\s|\(", regex.IGNORECASE)
 _TRONG_DO = regex.compile(r",?\s*trong (?:đó|số đó)\s*:?", regex.IGNORECASE)
 _ITEM_END = regex.compile(r"\s*(?:mô hình)?\s*(?:[;,.]|\s(?:và)\s|$)", regex.IGNORECASE)
+_NOT_A_COUNT_AFTER = regex.compile(r"\s*(?:%|/|phần trăm|lần|năm\b|tháng\b|ngày\b|người|hộ|tỷ|triệu|nghìn đồng)", regex.IGNORECASE)
 _YEAR_WORD = regex.compile(r"(?<!\w)(?:năm|ngày|tháng)\s*$", regex.IGNORECASE)
 _QUOTED = regex.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _NAME_TAIL = r"(?:\s*[“\"”'‘’]?\s*(?:dân vận khéo|DVK)\s*[”\"“'’‘]?)?"
@@ -48,6 +49,7 @@ class _Mention:
     noun: str
     noun_end: int  # after the noun and its "Dân vận khéo" tail
     exemplary_by_noun: bool
+    noun_first_at: int = -1  # "Tổng số mô hình đăng ký: 1.250": where the noun phrase starts
 
 
 class CountsStage:
@@ -81,7 +83,7 @@ class CountsStage:
             flags,
         )
         self._delta_before = regex.compile(rf"(?<!\w)(?:{_alt(words['delta_words'])})\s*$", flags)
-        self._delta_after = regex.compile(rf"^\s*(?:\S+\s+){{0,4}}?(?:{_alt(words['delta_after'])})", flags)
+        self._delta_after = regex.compile(rf"^\s*(?:[^\s,;]+\s+){{0,4}}?(?:{_alt(words['delta_after'])})", flags)
         self._target = regex.compile(rf"(?<!\w)(?:{_alt(words['target_words'])})(?!\w)", flags)
         self._cumulative = regex.compile(rf"(?<!\w)(?:{_alt(words['cumulative_cues'])})(?!\w)", flags)
         # Used with .match(text, pos): anchored at the sentence start without `^`.
@@ -93,7 +95,11 @@ class CountsStage:
             r"(?<!\w)(?:toàn (?:tỉnh|huyện|thành phố|quận|thị xã|khối|ngành|lực lượng|đảng bộ)|cả tỉnh|các cấp)(?!\w)",
             flags,
         )
-        self._prefilter = regex.compile(r"mô hình|điển hình", flags)
+        self._prefilter = regex.compile(r"mô hình|điển hình|(?-i:MH)", flags)
+        links = _alt(words["noun_first_links"])
+        self._noun_first = regex.compile(
+            rf"(?<!\w){words['noun_first']}(?P<rest>[^.;:\d]{{0,80}}?)\s*(?:{links})\s*$", flags
+        )
         self._post_lead = regex.compile(
             r"\s*(?:(?:thuộc|trong|trên|ở|về|của)\s+)?(?:(?:các|những)\s+)?", flags
         )
@@ -104,6 +110,10 @@ class CountsStage:
         for number in find_numbers(text, start, end, nouns_follow=True):
             noun = self._noun.match(text, number.end, end)
             if not noun:
+                head = self._noun_first.search(text, max(start, number.qualifier_start - 120), number.qualifier_start)
+                if head and not _NOT_A_COUNT_AFTER.match(text, number.end, end):
+                    # The noun came first: the count's window starts after the number.
+                    mentions.append(_Mention(number, head.group(0), number.end, False, head.start()))
                 continue
             noun_word = noun.group("noun").lower()
             exemplary = noun_word.startswith("điển hình") or noun_word == "mô hình điển hình"

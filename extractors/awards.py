@@ -23,6 +23,10 @@ from pipeline.document import Document
 from schemas.records import Award, Records
 
 
+_TO_WHOM = regex.compile(
+    r"\s*(?:[“\"][^”\"]{1,80}[”\"]\s*)?(?:của\s+[^,;.]{1,60}?\s+)?cho\s+(?:các\s+|những\s+)?(?P<kind>tập thể(?:\s*(?:và|,)\s*cá nhân)?|cá nhân)",
+    regex.IGNORECASE,
+)
 _RECIPIENTS = regex.compile(r"\d[\d.]*\s+(?:tập thể|cá nhân)(?:\s*(?:và|,)\s*cá nhân)?", regex.IGNORECASE)
 
 
@@ -103,6 +107,30 @@ class AwardsStage:
         else:
             group.individuals = number.value
 
+    def _counted_awards(self, text: str, start: int, end: int) -> list[tuple[_Group, _AwardName]]:
+        """`trao 15 Bằng khen cho các tập thể`: the number counts the awards themselves; whom
+        they went to says whether they count collectives, individuals or both."""
+        found: list[tuple[_Group, _AwardName]] = []
+        for number in find_numbers(text, start, end):
+            for pattern, value in self._award_names:
+                name = pattern.match(text, number.end + 1, end) if text[number.end : number.end + 1] == " " else None
+                if name is None or value == "khen thưởng":
+                    continue
+                to = _TO_WHOM.match(text, name.end(), end)
+                group = _Group(start=number.start, end=name.end(), qualifier=number.qualifier)
+                kind = (to.group("kind") or "").lower() if to else ""
+                if "tập thể" in kind and "cá nhân" in kind:
+                    group.combined = number.value
+                elif "tập thể" in kind:
+                    group.collectives = number.value
+                elif "cá nhân" in kind:
+                    group.individuals = number.value
+                else:
+                    group.combined = number.value
+                found.append((group, _AwardName(value, name.start(), name.end())))
+                break
+        return found
+
     def _awards(self, text: str, start: int, end: int) -> list[_AwardName]:
         found: list[_AwardName] = []
         taken: list[tuple[int, int]] = []
@@ -121,11 +149,11 @@ class AwardsStage:
         giver = giver.strip(" “”\"'")
         return giver or None
 
-    def _giver(self, text: str, award: _AwardName, clause_start: int, end: int) -> str | None:
+    def _giver(self, text: str, award: _AwardName, clause_start: int, end: int, lead_end: int) -> str | None:
         after = self._giver_after.match(text[award.end : end])
         if after:
             return self._clean_giver(after.group("giver"))
-        lead = text[clause_start : award.start]
+        lead = text[clause_start:lead_end]
         passive = self._agent_passive.search(lead if award.award != "khen thưởng" else text[clause_start : award.end])
         if passive:  # "07 cá nhân được Ban Dân vận Trung ương tặng Kỷ niệm chương"
             return self._clean_giver(passive.group("giver"))
@@ -148,18 +176,17 @@ class AwardsStage:
         text = doc.content
         results: list[Award] = []
         for s_start, s_end in doc.sentences:
-            if not self._prefilter.search(text, s_start, s_end):
+            counted = self._counted_awards(text, s_start, s_end)
+            if not counted and not self._prefilter.search(text, s_start, s_end):
                 continue
             groups = self._groups(text, s_start, s_end)
-            if not groups:
-                continue
-            awards = self._awards(text, s_start, s_end)
-            if not awards:
-                continue
+            awards = self._awards(text, s_start, s_end) if groups else []
+            pairs: list[tuple[_Group, _AwardName]] = list(counted)
             for group in groups:
                 award = self._award_for(text, group, awards, s_start)
-                if award is None:
-                    continue
+                if award is not None and not any(g.start == group.start for g, _ in counted):
+                    pairs.append((group, award))
+            for group, award in sorted(pairs, key=lambda p: p[0].start):
                 clause_start = max(
                     [s_start] + [m.end() for m in regex.finditer(r";", text[s_start : award.start])],
                 )
@@ -168,7 +195,11 @@ class AwardsStage:
                 results.append(
                     Award(
                         award=award.award,
-                        giver=self._giver(text, award, clause_start, s_end),
+                        giver=self._giver(
+                            text, award, clause_start, s_end,
+                            # a counted award ("trao 15 Bằng khen") has its giver before the number
+                            group.start if group.end == award.end else award.start,
+                        ),
                         collectives=group.collectives,
                         individuals=group.individuals,
                         combined=group.combined,

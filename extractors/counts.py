@@ -32,7 +32,14 @@ _BOUNDARY = regex.compile(r";")
 # Where the words after one count stop belonging to it: "29 mô hình, lĩnh vực Y 18 mô hình".
 _SEPARATOR = regex.compile(r",|;|\s(?:và|còn|cùng)\s|\(", regex.IGNORECASE)
 _TRONG_DO = regex.compile(r",?\s*trong (?:đó|số đó)\s*:?", regex.IGNORECASE)
-_ITEM_END = regex.compile(r"\s*(?:mô hình)?\s*(?:[;,.]|\s(?:và)\s|$)", regex.IGNORECASE)
+# The words of a field name right after "lĩnh vực", up to the first comma (verbs there name the field).
+_FIELD_NAME_HEAD = regex.compile(
+    r"(?<!\w)lĩnh vực\s+(?:(?!(?<!\w)(?:đã|được|có|với|là|đang|gồm|trong|đăng ký|công nhận)(?!\w))[^;:.,\d“”\"])+",
+    regex.IGNORECASE,
+)
+# After a bare list item's number: a separator, the end, or the ")" of "(22)".
+_ITEM_END = regex.compile(r"\s*(?:mô hình)?\s*\)?\s*(?:[;,.]|\s(?:và|còn)\s|$)", regex.IGNORECASE)
+_LABEL_COLON = regex.compile(r":\s*$")
 _NOT_A_COUNT_AFTER = regex.compile(r"\s*(?:%|/|phần trăm|lần|năm\b|tháng\b|ngày\b|người|hộ|tỷ|triệu|nghìn đồng)", regex.IGNORECASE)
 _YEAR_WORD = regex.compile(r"(?<!\w)(?:năm|ngày|tháng)\s*$", regex.IGNORECASE)
 _QUOTED = regex.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
@@ -96,6 +103,7 @@ class CountsStage:
             flags,
         )
         self._prefilter = regex.compile(r"mô hình|điển hình|(?-i:MH)", flags)
+        self._list_trigger = regex.compile(rf",?\s*(?<!\w)(?:{_alt(words['list_triggers'])})(?!\w)\s*:?", flags)
         links = _alt(words["noun_first_links"])
         self._noun_first = regex.compile(
             rf"(?<!\w){words['noun_first']}(?P<rest>[^.;:\d]{{0,80}}?)\s*(?:{links})\s*$", flags
@@ -139,7 +147,7 @@ class CountsStage:
     def _status_cues(self, segment: str) -> list[str]:
         # Verbs inside a field name ("lĩnh vực xây dựng hệ thống chính trị") or a model's
         # quoted name ("“Xây dựng khu dân cư ...”") are not the count's status.
-        segment = self._field_phrase.sub(lambda m: " " * len(m.group(0)), segment)
+        segment = _FIELD_NAME_HEAD.sub(lambda m: " " * len(m.group(0)), segment)
         # "; xây dựng hệ thống chính trị 96 mô hình": the verb is part of the field's name.
         segment = self._verb_in_field_name.sub(lambda m: " " * len(m.group(0)), segment)
         segment = self._any_field_keyword.sub(lambda m: " " * len(m.group(0)), segment)
@@ -223,8 +231,8 @@ class CountsStage:
                 m for m in self._mentions(text, s_start, s_end) if not self._refused(text, s_start, m, s_end)
             ]
             if not mentions:
-                if text[s_start:s_end].rstrip().endswith(":"):  # "các mô hình đăng ký gồm:"
-                    carried = self._status(text[s_start:s_end], "") or carried
+                items, carried = self._list_without_counts(text, s_start, s_end, opens_list, carried)
+                results.extend(items)
                 continue
             found = self._sentence_counts(text, s_start, s_end, mentions, carried if opens_list else None)
             results.extend(found)
@@ -273,10 +281,12 @@ class CountsStage:
                 post_end = trong_do.start()
             post = text[mention.noun_end : post_end]
             pre = text[pre_starts[index] : number.qualifier_start]
+            # "3) Cải cách thủ tục hành chính trong đăng ký ...: 12 mô hình": a field label, not a verb.
+            pre_for_status = "" if _LABEL_COLON.search(pre) and self._field_of(pre) else pre
             if mention.exemplary_by_noun:
                 status = "exemplary"
             else:
-                status = self._status(post, pre) or status_carry or "unspecified"
+                status = self._status(post, pre_for_status) or status_carry or "unspecified"
                 status_carry = status
             field_post_end = self._split_between(text, mention.noun_end, post_end) or post_end
             field_found = self._field_after_noun(text[mention.noun_end : field_post_end])
@@ -291,13 +301,33 @@ class CountsStage:
             previous_field = (field, field_text)
             found.append(self._record(text, s_start, s_end, mention.number, mention.noun_end, status, field,
                                       field_text, "exemplary-noun" if mention.exemplary_by_noun else "cue"))
-            if trong_do and not mention.exemplary_by_noun:
-                found.extend(self._bare_list_items(text, trong_do.end(), s_end, mentions, status, s_start))
-            elif index == len(mentions) - 1 and field != "total" and not mention.exemplary_by_noun:
+            region_end = mentions[index + 1].number.qualifier_start if index + 1 < len(mentions) else s_end
+            trigger = self._list_trigger.search(text, mention.noun_end, region_end)
+            if mention.exemplary_by_noun:
+                continue
+            if trigger:
+                found.extend(self._bare_list_items(text, trigger.end(), region_end, mentions, status, s_start))
+            elif field != "total":
                 # "kinh tế chiếm 472 mô hình, văn hóa - xã hội 508, ...": a per-field list goes on
                 # without repeating the noun.
-                found.extend(self._bare_list_items(text, mention.noun_end, s_end, mentions, status, s_start))
+                found.extend(self._bare_list_items(text, mention.noun_end, region_end, mentions, status, s_start))
         return found
+
+    def _list_without_counts(
+        self, text: str, s_start: int, s_end: int, opens_list: bool, carried: str | None
+    ) -> tuple[list[ModelCount], str | None]:
+        """Sentences that hold a list but no "N mô hình": "số mô hình đăng ký gồm: kinh tế 812;
+        ...", a list line "• Kinh tế: 3.512" under a list head, or a list head "... gồm:"."""
+        trigger = self._list_trigger.search(text, s_start, s_end)
+        if trigger and self._prefilter.search(text, s_start, trigger.start()):
+            status = self._status(text[s_start : trigger.start()], "") or carried or "unspecified"
+            items = self._bare_list_items(text, trigger.end(), s_end, [], status, s_start)
+            return items, status
+        if text[s_start:s_end].rstrip().endswith(":"):  # "Trong số mô hình được công nhận:"
+            return [], self._status(text[s_start:s_end], "") or carried
+        if opens_list and carried:
+            return self._bare_list_items(text, s_start, s_end, [], carried, s_start), carried
+        return [], carried if opens_list else None
 
     def _bare_list_items(
         self, text: str, start: int, end: int, mentions: list[_Mention], status: str, s_start: int
@@ -313,12 +343,12 @@ class CountsStage:
             if not _ITEM_END.match(text, number.end, end):
                 continue
             label = text[label_start : number.qualifier_start]
-            label_start = number.end
+            label_start = _ITEM_END.match(text, number.end, end).end()  # type: ignore[union-attr]
             found = self._field_of(label)
             if found is None or len(label.split()) > 14 or _YEAR_WORD.search(label):
                 continue
             items.append(self._record(text, s_start, end, number, number.end, status, found[0],
-                                      label.strip(" ,;:-–“”\""), "bare-list-item"))
+                                      label.strip(" ,;:-–(“”\"•+"), "bare-list-item"))
         return items
 
     def _record(self, text: str, s_start: int, s_end: int, number: NumberMatch, noun_end: int, status: str,

@@ -19,7 +19,7 @@ Every record's `start`/`end` is the number as written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -40,6 +40,10 @@ _FIELD_NAME_HEAD = regex.compile(
 # After a bare list item's number: a separator, the end, or the ")" of "(22)".
 _ITEM_END = regex.compile(r"\s*(?:mô hình)?\s*\)?\s*(?:[;,.]|\s(?:và|còn)\s|$)", regex.IGNORECASE)
 _LABEL_COLON = regex.compile(r":\s*$")
+_ORGANISATION_BEFORE = regex.compile(
+    r"(?<!\w)(?:Sở|Bộ|Phòng|Chi cục|Cục|Tổng cục|Viện|Trung tâm|Công ty|Ngân hàng|Hội|Trường|Ủy ban|Ban)"
+    r"(?:\s+\S+){0,3}\s*$"
+)
 _NOT_A_COUNT_AFTER = regex.compile(r"\s*(?:%|/|phần trăm|lần|năm\b|tháng\b|ngày\b|người|hộ|tỷ|triệu|nghìn đồng)", regex.IGNORECASE)
 _YEAR_WORD = regex.compile(r"(?<!\w)(?:năm|ngày|tháng)\s*$", regex.IGNORECASE)
 _QUOTED = regex.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
@@ -204,6 +208,9 @@ class CountsStage:
         short = len(pre.split()) <= 12
         if own_label and short or self._linking_end.search(pre):
             found = self._field_of(pre)
+            # "Sở Nông nghiệp và Môi trường: 46 mô hình": a field word inside an organisation's name.
+            if found and _ORGANISATION_BEFORE.search(pre[: found[1]]):
+                return None
             if found and not self._whole_scope.search(pre, found[1]):
                 return found[0], pre.strip(" ,;:-–“”\"")
         return None
@@ -225,6 +232,8 @@ class CountsStage:
         for s_start, s_end in doc.sentences:
             opens_list = bool(self._list_opener.match(text, s_start, s_end))
             if not self._prefilter.search(text, s_start, s_end):
+                if opens_list and carried:  # "• Kinh tế: 3.512" under "... được công nhận:"
+                    results.extend(self._bare_list_items(text, s_start, s_end, [], carried, s_start))
                 carried = carried if opens_list else None
                 continue
             mentions = [
@@ -237,7 +246,10 @@ class CountsStage:
             found = self._sentence_counts(text, s_start, s_end, mentions, carried if opens_list else None)
             results.extend(found)
             heads = [c for c in found if c.status != "exemplary"]
-            carried = heads[0].status if heads else carried
+            if text[s_start:s_end].rstrip().endswith(":") and found:
+                carried = found[-1].status  # "..., trong đó 2.105 mô hình được công nhận, gồm:"
+            else:
+                carried = heads[0].status if heads else carried
         return _drop_repeats(results)
 
     def _sentence_counts(
@@ -318,7 +330,10 @@ class CountsStage:
     ) -> tuple[list[ModelCount], str | None]:
         """Sentences that hold a list but no "N mô hình": "số mô hình đăng ký gồm: kinh tế 812;
         ...", a list line "• Kinh tế: 3.512" under a list head, or a list head "... gồm:"."""
-        trigger = self._list_trigger.search(text, s_start, s_end)
+        first_number = next(iter(find_numbers(text, s_start, s_end)), None)
+        limit = first_number.qualifier_start if first_number else s_end
+        triggers = list(self._list_trigger.finditer(text, s_start, limit))
+        trigger = triggers[-1] if triggers else None  # "Xét theo lĩnh vực, số mô hình đăng ký gồm: ..."
         if trigger and self._prefilter.search(text, s_start, trigger.start()):
             status = self._status(text[s_start : trigger.start()], "") or carried or "unspecified"
             items = self._bare_list_items(text, trigger.end(), s_end, [], status, s_start)
@@ -345,7 +360,7 @@ class CountsStage:
             label = text[label_start : number.qualifier_start]
             label_start = _ITEM_END.match(text, number.end, end).end()  # type: ignore[union-attr]
             found = self._field_of(label)
-            if found is None or len(label.split()) > 14 or _YEAR_WORD.search(label):
+            if found is None or len(label.split()) > 20 or _YEAR_WORD.search(label):
                 continue
             items.append(self._record(text, s_start, end, number, number.end, status, found[0],
                                       label.strip(" ,;:-–(“”\"•+"), "bare-list-item"))
@@ -370,17 +385,18 @@ class CountsStage:
 
 def _drop_repeats(counts: list[ModelCount]) -> list[ModelCount]:
     """A figure repeated with the same value (headline and body) is one figure; a repeat that
-    says less (no status) than another statement of the same count and field adds nothing."""
+    says less (no status) than another statement of the same count and field adds nothing.
+    The one kept is the first, marked cumulative if any statement of it was."""
     specific = {(c.count, c.field) for c in counts if c.status != "unspecified"}
-    seen: set[tuple[int, str, str, bool]] = set()
+    cumulative = {(c.count, c.status, c.field) for c in counts if c.cumulative}
+    seen: set[tuple[int, str, str]] = set()
     kept: list[ModelCount] = []
     for count in counts:
         if count.status == "unspecified" and (count.count, count.field) in specific:
             continue
-        key = (count.count, count.status, count.field, count.cumulative)
+        key = (count.count, count.status, count.field)
         if key in seen:
             continue
         seen.add(key)
-        kept.append(count)
+        kept.append(replace(count, cumulative=key in cumulative))
     return kept
-

@@ -27,6 +27,7 @@ _TO_WHOM = regex.compile(
     r"\s*(?:[“\"][^”\"]{1,80}[”\"]\s*)?(?:của\s+[^,;.]{1,60}?\s+)?cho\s+(?:các\s+|những\s+)?(?P<kind>tập thể(?:\s*(?:và|,)\s*cá nhân)?|cá nhân)",
     regex.IGNORECASE,
 )
+_BARE_VERB = regex.compile(r"\s*(?:và\s+|đồng thời\s+)?(?:tặng|trao|trao tặng|tặng thưởng)\s*", regex.IGNORECASE)
 _RECIPIENTS = regex.compile(r"\d[\d.]*\s+(?:tập thể|cá nhân)(?:\s*(?:và|,)\s*cá nhân)?", regex.IGNORECASE)
 
 
@@ -186,20 +187,23 @@ class AwardsStage:
                 award = self._award_for(text, group, awards, s_start)
                 if award is not None and not any(g.start == group.start for g, _ in counted):
                     pairs.append((group, award))
+            sentence_giver: str | None = None
             for group, award in sorted(pairs, key=lambda p: p[0].start):
                 clause_start = max(
                     [s_start] + [m.end() for m in regex.finditer(r";", text[s_start : award.start])],
                 )
                 if clause_start != s_start:
                     clause_start += s_start
+                # a counted award ("trao 15 Bằng khen") has its giver before the number
+                lead_end = group.start if group.end == award.end else award.start
+                giver = self._giver(text, award, clause_start, s_end, lead_end)
+                if giver is None and _BARE_VERB.fullmatch(text[clause_start:lead_end]):
+                    giver = sentence_giver  # "X trao ...; tặng Kỷ niệm chương cho 42 cá nhân": same giver
+                sentence_giver = giver or sentence_giver
                 results.append(
                     Award(
                         award=award.award,
-                        giver=self._giver(
-                            text, award, clause_start, s_end,
-                            # a counted award ("trao 15 Bằng khen") has its giver before the number
-                            group.start if group.end == award.end else award.start,
-                        ),
+                        giver=giver,
                         collectives=group.collectives,
                         individuals=group.individuals,
                         combined=group.combined,

@@ -195,8 +195,16 @@ class Document:
         return [(s, self.text[s:e]) for s, e in self.sentences]
 
 
+# A header line that is only a date, a time or a weekday is not the title.
+_DATE_LINE = regex.compile(
+    r"(?:(?:thứ\s+\w+|chủ nhật|cập nhật|ngày đăng|đăng lúc)[\s,:]*)?(?:ngày\s*)?[\d\s/:.,|()-]*(?:gmt\+?\d*)?[\d\s/:.,|()-]*",
+    regex.IGNORECASE,
+)
+
+
 def _first_line(text: str) -> str | None:
     for line in text.split("\n"):
-        if line.strip():
-            return line.strip()
+        stripped = line.strip()
+        if stripped and not _DATE_LINE.fullmatch(stripped):
+            return stripped
     return None

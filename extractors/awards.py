@@ -27,6 +27,7 @@ _TO_WHOM = regex.compile(
     r"\s*(?:[“\"][^”\"]{1,80}[”\"]\s*)?(?:của\s+[^,;.]{1,60}?\s+)?cho\s+(?:các\s+|những\s+)?(?P<kind>tập thể(?:\s*(?:và|,)\s*cá nhân)?|cá nhân)",
     regex.IGNORECASE,
 )
+_CLAUSE_END = regex.compile(r";")
 _BARE_VERB = regex.compile(r"\s*(?:và\s+|đồng thời\s+)?(?:tặng|trao|trao tặng|tặng thưởng)\s*", regex.IGNORECASE)
 _RECIPIENTS = regex.compile(r"\d[\d.]*\s+(?:tập thể|cá nhân)(?:\s*(?:và|,)\s*cá nhân)?", regex.IGNORECASE)
 
@@ -190,10 +191,9 @@ class AwardsStage:
             sentence_giver: str | None = None
             for group, award in sorted(pairs, key=lambda p: p[0].start):
                 clause_start = max(
-                    [s_start] + [m.end() for m in regex.finditer(r";", text[s_start : award.start])],
+                    (m.end() for m in _CLAUSE_END.finditer(text, s_start, min(award.start, group.start))),
+                    default=s_start,
                 )
-                if clause_start != s_start:
-                    clause_start += s_start
                 # a counted award ("trao 15 Bằng khen") has its giver before the number
                 lead_end = group.start if group.end == award.end else award.start
                 giver = self._giver(text, award, clause_start, s_end, lead_end)

@@ -20,3 +20,17 @@ def test_award_case(case: dict[str, Any]) -> None:
     assert sorted(found, key=str) == sorted(case["expect"], key=str)
     for a in result.awards:
         assert 0 <= a.start < a.end <= len(result.document.text)
+
+
+PREFIX = "Sáng 12/3, hội nghị được tổ chức tại hội trường tỉnh; các đại biểu đã thảo luận sôi nổi.\n\n"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_award_case_mid_document(case: dict[str, Any]) -> None:
+    """The same sentence after other text gives the same awards, with offsets moved along."""
+    alone = extract(case["text"]).awards
+    later = extract(PREFIX + case["text"]).awards
+    assert [(a.award, a.giver, a.collectives, a.individuals, a.combined) for a in later] == [
+        (a.award, a.giver, a.collectives, a.individuals, a.combined) for a in alone
+    ]
+    assert [a.start - len(PREFIX) for a in later] == [a.start for a in alone]

@@ -27,6 +27,18 @@ def test_count_case(case: dict[str, Any]) -> None:
         assert sorted(c.count for c in result.model_counts if c.cumulative) == sorted(case["cumulative"])
 
 
+PREFIX = "Sáng 12/3, hội nghị được tổ chức tại hội trường tỉnh; các đại biểu đã thảo luận sôi nổi.\n\n"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_count_case_mid_document(case: dict[str, Any]) -> None:
+    """The same sentences after other text give the same counts, with offsets moved along."""
+    alone = extract(case["text"]).model_counts
+    later = extract(PREFIX + case["text"]).model_counts
+    assert [(c.count, c.status, c.field) for c in later] == [(c.count, c.status, c.field) for c in alone]
+    assert [c.start - len(PREFIX) for c in later] == [c.start for c in alone]
+
+
 def test_seed_004_per_field_counts_exactly_as_annotated() -> None:
     require_shared()
     gold = next(

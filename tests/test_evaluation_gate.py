@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from corpora import GOLD_GOLD, GOLD_TEXTS, SAMPLE_GOLD, SAMPLE_TEXTS
+from corpora import CORPORA_DIR, GOLD_GOLD, GOLD_TEXTS, SAMPLE_GOLD, SAMPLE_TEXTS
 from pipeline.evaluate import EvaluationReport, evaluate_gold, format_report
 from tests.conftest import SEEDS_DIR, SEEDS_GOLD, require_shared
 
@@ -23,6 +23,7 @@ SETS = {
     "seeds": (SEEDS_GOLD, SEEDS_DIR),
     "sample": (SAMPLE_GOLD, SAMPLE_TEXTS),
     "gold": (GOLD_GOLD, GOLD_TEXTS),
+    "holdout": (CORPORA_DIR / "holdout" / "gold.jsonl", CORPORA_DIR / "holdout" / "texts"),
 }
 
 
@@ -50,7 +51,7 @@ def test_metric_at_or_above_floor(gold_set: str, kind: str, floor: float) -> Non
 
 
 def test_every_gold_text_has_gold_and_back() -> None:
-    for gold, texts in (SETS["sample"], SETS["gold"]):
+    for gold, texts in (SETS["sample"], SETS["gold"], SETS["holdout"]):
         ids = {line.split('"id": "')[1].split('"')[0] for line in gold.read_text("utf-8").splitlines() if line.strip()}
         files = {p.stem for p in texts.glob("*.txt")}
         assert ids == files, f"{gold}: gold without text {ids - files}, text without gold {files - ids}"

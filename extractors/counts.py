@@ -206,7 +206,7 @@ class CountsStage:
             if found:
                 return found[0], "lĩnh vực " + last.group("phrase").strip()
         short = len(pre.split()) <= 12
-        if own_label and short or self._linking_end.search(pre):
+        if (own_label and short) or self._linking_end.search(pre):
             found = self._field_of(pre)
             # "Sở Nông nghiệp và Môi trường: 46 mô hình": a field word inside an organisation's name.
             if found and _ORGANISATION_BEFORE.search(pre[: found[1]]):

@@ -20,18 +20,21 @@ in title case (`BẢN ĐỒ TỈNH NINH BÌNH`); both changes keep every offset,
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
+import re
 import sqlite3
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from functools import cache, lru_cache
 from pathlib import Path
 
 import regex
 
 from extractors import vocab
+from extractors.dates import PAGE_CHROME, FigureFinder, lowered, title_span
+from extractors.dates import body_end as body_end_of
 from pipeline.document import Document
 from schemas.records import ArticlePlace, DateMention, PlaceMention, Records
 
@@ -46,8 +49,12 @@ _TONE_PLACEMENT = {
     "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }
 _TONE_PLACEMENT.update({k.capitalize(): v.capitalize() for k, v in list(_TONE_PLACEMENT.items())})
-_TONE_PATTERN = regex.compile("|".join(_TONE_PLACEMENT))
-_UPPER_LINE = regex.compile(r"^[^\p{Ll}\n]*\p{Lu}[^\p{Ll}\n]*\p{Lu}[^\p{Ll}\n]*$", regex.MULTILINE)
+# A vowel pair with the tone on its second vowel; the standard `re` sweeps a text fastest with a
+# character class.
+_OLD_TONE = re.compile("[oOuU][àáảãạèéẻẽẹỳýỷỹỵ]")
+
+# A word of a proper name as the sweep for names sees it: a capital, then letters (`UBND`, `H'leo`).
+_RUN_WORD = r"\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}[\p{L}\p{M}'’]*)?"
 
 # One capitalised word of a place name: `Phủ`, `H'leo`, `M'gar`, or a number (`Quận 3`).
 _NAME_WORD = r"(?:\p{Lu}[\p{Ll}\p{M}']*(?:-\p{Lu}[\p{Ll}\p{M}']*)?|\d{1,2})"
@@ -74,13 +81,20 @@ _UNIT_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def normalise_tones(text: str) -> str:
-    return _TONE_PATTERN.sub(lambda m: _TONE_PLACEMENT[m.group(0)], text)
+    return _OLD_TONE.sub(_new_tone, text)
 
 
+_DASH = regex.compile(r"\s*[-–]\s*")
+
+
+@lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
-    """A lookup key for a name: one tone placement, casefolded, single spaces, no dash spacing."""
+    """A lookup key for a name: one tone placement, casefolded, single spaces, one dash spacing.
+
+    Cached: the gazetteer folds each of ~10,000 names, most of them many times over.
+    """
     value = normalise_tones(unicodedata.normalize("NFC", name)).casefold()
-    value = regex.sub(r"\s*[-–]\s*", " - ", value)
+    value = _DASH.sub(" - ", value)
     return " ".join(value.split())
 
 
@@ -92,14 +106,18 @@ def slug(name: str) -> str:
 
 def searchable(text: str) -> str:
     """`text` with one tone placement and capital-letter lines in title case; same offsets."""
-    def title_line(match: regex.Match[str]) -> str:
-        line = match.group(0)
-        titled = line.title()
-        return titled if len(titled) == len(line) else line
-
-    copy = _UPPER_LINE.sub(title_line, text)
-    copy = normalise_tones(copy)
+    lines = text.split("\n")
+    if any(line.isupper() for line in lines):
+        titled = [line.title() if line.isupper() else line for line in lines]
+        copy = "\n".join(t if len(t) == len(o) else o for t, o in zip(titled, lines, strict=True))
+    else:
+        copy = text
+    copy = _OLD_TONE.sub(_new_tone, copy)
     return copy if len(copy) == len(text) else text
+
+
+def _new_tone(match: re.Match[str]) -> str:
+    return _TONE_PLACEMENT.get(match.group(0), match.group(0))
 
 
 # --------------------------------------------------------------------------- gazetteer
@@ -112,6 +130,7 @@ class Unit:
     kind: str  # the library's unit type: `Thành phố`, `Huyện`, `Xã` ...
     province: str  # legacy province, contract naming
     district: str | None = None  # a commune's district
+    province_2025: str | None = None  # set for units of the 2025 structure (wards formed in 2025)
 
 
 @dataclass(frozen=True)
@@ -123,12 +142,16 @@ class Gazetteer:
     central: frozenset[str]  # centrally-run cities (legacy names)
     districts: dict[str, tuple[Unit, ...]]  # folded short name → units
     communes: dict[str, tuple[Unit, ...]]
-    communes_2025: dict[str, tuple[str, ...]]  # folded ward name → 2025 provinces
+    communes_2025: dict[str, tuple[Unit, ...]]  # folded 2025 ward name → one Unit per legacy province
     slugs: dict[str, str]  # ASCII spelling → legacy province
 
 
 def _data_dir() -> Path:
-    return Path(str(resources.files("vietnamadminunits"))) / "data"
+    """The library's data folder, found without importing it (its import pulls in geopy: ~1 s)."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("vietnamadminunits is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
 @cache
@@ -143,7 +166,9 @@ def gazetteer() -> Gazetteer:
             "SELECT province, provinceShort, provinceKey, districtShort, districtType, wardShort, wardType "
             "FROM admin_units_legacy"
         ).fetchall()
-        rows_2025 = connection.execute("SELECT provinceShort, provinceKey, wardShort FROM admin_units").fetchall()
+        rows_2025 = connection.execute(
+            "SELECT provinceShort, provinceKey, wardShort, wardType, wardKey FROM admin_units"
+        ).fetchall()
     finally:
         connection.close()
 
@@ -162,19 +187,42 @@ def gazetteer() -> Gazetteer:
             communes[fold(ward)].add(Unit("commune", ward, ward_kind or "", province, district))
 
     new_by_key: dict[str, str] = {}
-    communes_2025: dict[str, set[str]] = defaultdict(set)
-    for short, key, ward in rows_2025:
+    wards_2025: dict[tuple[str, str], tuple[str, str]] = {}  # (province key, ward key) → (name, type)
+    for short, key, ward, ward_kind, ward_key in rows_2025:
         new_by_key[key] = short
         if ward:
-            communes_2025[fold(ward)].add(short)
+            wards_2025[(key, ward_key)] = (ward, ward_kind or "")
     with (data / "converter_2025.json").open(encoding="utf-8") as handle:
-        merged = json.load(handle)["DICT_PROVINCE"]
+        converter = json.load(handle)
     successor = {
         legacy_by_key[old_key]: new_by_key[new_key]
-        for new_key, old_keys in merged.items()
+        for new_key, old_keys in converter["DICT_PROVINCE"].items()
         for old_key in old_keys
         if old_key in legacy_by_key and new_key in new_by_key
     }
+    # A 2025 ward knows the legacy wards it was formed from (`tinhbinhdinh_thanhphoquynhon_...`),
+    # hence its legacy province: the gold keeps the legacy province for a ward's figures.
+    communes_2025: dict[str, set[Unit]] = defaultdict(set)
+    for new_key, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for ward_key, old_wards in wards.items():
+            named = wards_2025.get((new_key, ward_key))
+            if named is None:
+                continue
+            for old_ward in old_wards:
+                legacy = legacy_by_key.get(old_ward.split("_")[0])
+                if legacy:
+                    communes_2025[fold(named[0])].add(
+                        Unit("commune", named[0], named[1], legacy, None, new_by_key[new_key])
+                    )
+    for new_key, old_wards_split in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old_ward, parts in old_wards_split.items():
+            legacy = legacy_by_key.get(old_ward.split("_")[0])
+            for part in parts:
+                named = wards_2025.get((new_key, part["newWardKey"]))
+                if legacy and named is not None:
+                    communes_2025[fold(named[0])].add(
+                        Unit("commune", named[0], named[1], legacy, None, new_by_key[new_key])
+                    )
 
     provinces = tuple(sorted(set(legacy_by_key.values())))
     spellings: dict[str, str] = {fold(p): p for p in provinces}
@@ -193,7 +241,7 @@ def gazetteer() -> Gazetteer:
         central=frozenset(central),
         districts={k: tuple(sorted(v, key=lambda u: u.province)) for k, v in districts.items()},
         communes={k: tuple(sorted(v, key=lambda u: (u.province, u.district or ""))) for k, v in communes.items()},
-        communes_2025={k: tuple(sorted(v)) for k, v in communes_2025.items()},
+        communes_2025={k: tuple(sorted(v, key=lambda u: u.province)) for k, v in communes_2025.items()},
         slugs=slugs,
     )
 
@@ -226,6 +274,18 @@ class _Scope:
     province: str | None = None
 
 
+def _either_case(phrase: str) -> str:
+    """A regex for `phrase` with each word's first letter in either case: `[Tt]hị[ ]+[Xx]ã`."""
+    words = []
+    for word in phrase.split():
+        if len(word.rstrip(".")) <= 2:  # an abbreviation: `TP`, `Tp`, `tp`
+            words.append("".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else regex.escape(c) for c in word))
+            continue
+        first, rest = word[0], regex.escape(word[1:])
+        words.append(f"[{first.upper()}{first.lower()}]{rest}" if first.isalpha() else regex.escape(word))
+    return r"[^\S\n]+".join(words)
+
+
 def _alternation(entries: list[str]) -> str:
     return "(?:" + "|".join(f"(?:{e})" for e in sorted(entries, key=len, reverse=True)) + ")"
 
@@ -238,14 +298,36 @@ class PlacesStage:
     def __init__(self) -> None:
         self.gaz = gazetteer()
         words = vocab.load("places")
-        periods = vocab.load("periods")
         ci = regex.IGNORECASE
-        unit_words = _alternation([regex.escape(w).replace(r"\ ", r"\s+") for w in _UNIT_WORDS])
-        # A unit word (any case) and a capitalised name after it: `huyện Bạch Thông`, `Tỉnh ủy Nam Định`.
-        self._typed = regex.compile(rf"(?<![\w.])(?P<unit>(?i:{unit_words}))[^\S\n]*(?P<name>{_NAME})")
-        excluded = {fold(n) for n in words["bare_name_excluded"]}
+        # Names are read from runs of capitalised words (one cheap sweep); the unit word that gives a
+        # run its level stands inside the run (`Huyện Hòa An`) or right before it, read backwards in
+        # the lower-cased copy (`huyện Bạch Thông`, `xã biên giới Bản Lầu`, `Tỉnh ủy Nam Định`).
+        self._run = regex.compile(rf"{_RUN_WORD}(?:[^\S\n]+(?:[-–][^\S\n]+)?{_RUN_WORD})*")
+        self._run_word = regex.compile(r"\S+")
+        self._name = regex.compile(_NAME)
+        unit_words = _alternation([regex.escape(w).replace(r"\ ", r"[^\S\n]+") for w in _UNIT_WORDS])
+        descriptors = _alternation(words["unit_descriptors"])
+        self._unit_before = regex.compile(
+            rf"(?<![\w.])(?P<unit>{unit_words})(?:[^\S\n]+(?:{descriptors}))?[^\S\n]*$", regex.REVERSE
+        )
+        self._numbered_unit = regex.compile(r"(?<!\w)(?P<unit>[Qq]uận|[Pp]hường)[^\S\n]+(?P<name>\d{1,2})(?!\d)")
+        self._excluded_bare = {fold(n) for n in words["bare_name_excluded"]}
+        # Quick rejections for the sweep: words that start a unit word, words that end one (or a
+        # descriptor), and the first word of every name the gazetteer knows.
+        self._unit_tokens = frozenset(w.split()[0] for w in _UNIT_WORDS)
+        self._unit_tail_tokens = frozenset(
+            [w.split()[-1] for w in _UNIT_WORDS] + [regex.split(r"\\s\+", d)[-1] for d in words["unit_descriptors"]]
+        )
+        self._province_first_words = frozenset(key.split()[0] for key in self.gaz.spellings)
+        self._organ_words_lower = frozenset(w.lower() for w in _ORGAN_WORDS)
+        self._all_names = frozenset(
+            key for table in (self.gaz.spellings, self.gaz.districts, self.gaz.communes, self.gaz.communes_2025)
+            for key in table
+        )
+        self._name_first_words = frozenset(key.split()[0] for key in self._all_names)
+        self._run_openers = self._name_first_words | self._organ_words_lower | self._unit_tokens
         bare = sorted(
-            {s for s in self._spelling_variants() if fold(s) not in excluded}, key=len, reverse=True
+            {s for s in self._spelling_variants() if fold(s) not in self._excluded_bare}, key=len, reverse=True
         )
         self._bare = regex.compile(
             rf"(?<![\w])(?P<name>{'|'.join(regex.escape(s) for s in bare)})(?![\w])(?![^\S\n]+\p{{Lu}})"
@@ -261,29 +343,28 @@ class PlacesStage:
         self._outlet_names = {fold(k): v for k, v in words["outlets"].items()}
         openers = _alternation(words["source_openers"])
         self._source_line = regex.compile(
-            rf"(?:^|\()[^\S\n]*(?:{openers})[^\S\n]*:?[^\S\n]*(?P<source>[^\n()]{{2,100}})", ci | regex.MULTILINE
+            rf"[^\S\n]*\(?[^\S\n]*(?:{openers})[^\S\n]*:?[^\S\n]*(?P<source>[^\n()]{{2,100}})", ci
         )
-        self._byline_source = regex.compile(r"\((?P<source>[^\n()]{4,100})\)[^\S\n]*$", regex.MULTILINE)
+        self._byline_source = regex.compile(r"\((?P<source>[^\n()]{4,100})\)[^\S\n]*$")
         self._domain = regex.compile(r"(?<![\w.@])(?P<domain>[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)+)", ci)
         self._source_kind = regex.compile(r"(?:báo|tạp\s+chí|đài|cổng|trang|trung\s+tâm|truyền\s+hình)", ci)
-        self._scope_words = {
-            level: regex.compile(rf"(?<!\w){_alternation(entries)}(?!\w)", ci)
-            for level, entries in words["scope_words"].items()
-        }
+        # One pattern for every level's words, read in the lower-cased copy; the group names the level.
+        self._scope_words = regex.compile(
+            "|".join(
+                rf"(?P<{level}>(?<!\w){_alternation(entries)}(?!\w))" for level, entries in words["scope_words"].items()
+            )
+        )
         self._national_organ = regex.compile(_alternation(words["national_organs"]))
         self._agency_head = regex.compile(rf"(?<!\w){_alternation(words['agency_heads'])}")
         self._subject_verb = regex.compile(rf"(?<!\w){_alternation(words['subject_verbs'])}(?!\w)")
-        self._merger_sign = regex.compile(_alternation(words["merger_signs"]), ci)
-        units = _alternation(periods["figure_units"])
-        number_words = _alternation([regex.escape(w) for w in periods["number_words"]])
-        self._figure = regex.compile(
-            rf"(?<![\w.,/])(?:\d{{1,3}}(?:\.\d{{3}})+|\d+|{number_words}(?:\s+mươi)?(?:\s+\w+)?)\s+(?:{units})(?!\w)",
-            ci,
-        )
+        self._merger_sign = regex.compile(_alternation(words["merger_signs"]))
+        self._figures = FigureFinder()
+        # What may stand before the subject of an opening sentence: the day, a venue, a span.
         self._opening = regex.compile(
-            r"^(?:(?:sáng|chiều|trưa|tối|ngày|hôm\s+nay)[^,]{0,25},\s*|(?:thời\s+gian\s+qua|năm\s+\d{4}|"
-            r"những\s+năm\s+qua|trong\s+[^,]{0,40}),\s*)",
-            ci,
+            r"(?:\([^()\n]{2,40}\)\s*[-–]\s*)?"  # a paper's name before the lead: `(Báo Quảng Ngãi) - `
+            r"(?:(?:(?:sáng|chiều|trưa|tối|ngày|hôm\s+nay)[^,]{0,25}|tại\s+[^,]{1,40}|thời\s+gian\s+qua|"
+            r"năm\s+\d{4}|những\s+năm\s+(?:qua|gần\s+đây)|\d+\s+năm\s+qua|trong\s+[^,]{0,40}|"
+            r"thấm\s+nhuần\s+[^,]{0,30}),\s*)*"
         )
 
     def _spelling_variants(self) -> list[str]:
@@ -298,24 +379,24 @@ class PlacesStage:
     def __call__(self, doc: Document, earlier: Records) -> list[PlaceMention | ArticlePlace]:
         text = doc.text
         search = searchable(text)
-        body_end = _body_end(doc)
+        low = lowered(search)
+        body_end = body_end_of(doc)
         publish = _publish_date(earlier, doc)
         post_merger = bool(publish and publish >= MERGER_DAY) or (
-            publish is None and self._merger_sign.search(search[:body_end]) is not None
+            publish is None and self._merger_sign.search(low, 0, body_end) is not None
         )
 
         evidence: list[_Evidence] = []
         evidence.extend(self._source_evidence(doc, search))
         taken = [(e.start, e.end) for e in evidence]
-        evidence.extend(self._typed_evidence(search, body_end, doc, taken))
-        taken = [(e.start, e.end) for e in evidence]
-        evidence.extend(self._bare_evidence(search, body_end, doc, taken))
+        evidence.extend(self._name_evidence(search, low, body_end, doc, taken, post_merger))
 
+        _narrow_communes(evidence)
         scores = self._province_scores(evidence, post_merger)
         province = max(scores, key=lambda p: (scores[p], -self._first_seen(evidence, p))) if scores else None
 
         mentions = self._mentions(text, evidence, scores)
-        scope = self._scope(doc, search, body_end, evidence, scores, province)
+        scope = self._scope(doc, search, low, body_end, evidence, scores, province)
         if scope.level in ("district", "commune") and scope.province:
             province = scope.province
         if scope.level == "national":
@@ -340,21 +421,23 @@ class PlacesStage:
     # ------------------------------------------------------------------ evidence
     def _source_evidence(self, doc: Document, search: str) -> list[_Evidence]:
         found: list[_Evidence] = []
-        for match in self._source_line.finditer(search):
-            source = match.group("source")
-            line_start = search.rfind("\n", 0, match.start()) + 1
-            line_end = search.find("\n", match.end())
-            line = search[line_start: len(search) if line_end < 0 else line_end]
-            if len(line.strip()) > 120:
-                continue  # a body sentence that starts with `Theo ...`
-            if not (self._source_kind.match(source.strip()) or self._domain.search(source)):
+        offset = 0
+        for line in search.split("\n"):
+            line_start, offset = offset, offset + len(line) + 1
+            # A source line is short; a body sentence that starts with `Theo ...` is not one.
+            if not line or len(line) > 140:
                 continue
-            offset = match.start("source")
-            found.extend(self._read_source(source, offset, "source_line", 4.0))
-        for match in self._byline_source.finditer(search):
-            source = match.group("source")
-            if self._source_kind.search(source) and not any(e.start == match.start("source") for e in found):
-                found.extend(self._read_source(source, match.start("source"), "byline_source", 3.0))
+            match = self._source_line.match(line)
+            if match is not None:
+                source = match.group("source")
+                if self._source_kind.match(source.strip()) or self._domain.search(source):
+                    found.extend(self._read_source(source, line_start + match.start("source"), "source_line", 4.0))
+                    continue
+            if line.rstrip().endswith(")"):
+                byline = self._byline_source.search(line)
+                if byline is not None and self._source_kind.search(byline.group("source")):
+                    start = line_start + byline.start("source")
+                    found.extend(self._read_source(byline.group("source"), start, "byline_source", 3.0))
         for value in (doc.url, doc.site_name):
             if value:
                 found.extend(
@@ -390,68 +473,136 @@ class PlacesStage:
             return self._city_aliases[spelling]
         return self.gaz.spellings.get(fold(spelling))
 
-    def _typed_evidence(
-        self, search: str, body_end: int, doc: Document, taken: list[tuple[int, int]]
+    def _name_evidence(
+        self,
+        search: str,
+        low: str,
+        body_end: int,
+        doc: Document,
+        taken: list[tuple[int, int]],
+        post_merger: bool,
     ) -> list[_Evidence]:
+        """Provinces, districts and communes named in the body (and in a map caption)."""
         found: list[_Evidence] = []
+        spans = list(taken)
+
+        def add(evidence: _Evidence | None) -> None:
+            if evidence is not None and not _overlaps(evidence.start, evidence.end, spans):
+                found.append(evidence)
+                spans.append((evidence.start, evidence.end))
+
         for start, end in _regions(doc, body_end):
             for match in self._city.finditer(search, start, end):
-                if _overlaps(match.start(), match.end(), taken):
-                    continue
                 province = self._city_aliases[match.group("name")]
-                found.append(_Evidence("province", province, (province,), match.start(), match.end(), 3.0, "city_alias"))
-            for match in self._typed.finditer(search, start, end):
-                if _overlaps(match.start(), match.end(), taken) or _overlaps(
-                    match.start(), match.end(), [(e.start, e.end) for e in found]
+                add(_Evidence("province", province, (province,), match.start(), match.end(), 3.0, "city_alias"))
+            openers, unit_tokens = self._run_openers, self._unit_tokens
+            for run in self._run.finditer(search, start, end):
+                # Most runs start no known name and hold no unit word (`Các`, `Ban Chỉ`, `Mặt`): set
+                # lookups turn them away before any other work.
+                run_text = low[run.start():run.end()]
+                if " " not in run_text:
+                    if run_text not in openers:
+                        continue
+                    run_words = [run_text]
+                else:
+                    run_words = run_text.split()
+                    if run_words[0] not in openers and unit_tokens.isdisjoint(run_words):
+                        continue
+                if (
+                    run_words[0] not in self._organ_words_lower
+                    and unit_tokens.isdisjoint(run_words)
+                    and not self._starts_with_name(run_words)
                 ):
                     continue
-                evidence = self._resolve_typed(match)
-                if evidence is not None:
-                    found.append(evidence)
+                add(self._read_run(search, low, run, post_merger))
+            for match in self._numbered_unit.finditer(search, start, end):
+                # The library names numbered units with their unit word: `Phường 3`, `Quận 10`.
+                unit = match.group("unit").lower()
+                words = [unit.capitalize(), match.group("name")]
+                add(self._resolve_typed(unit, match.start(), match.start(), words, post_merger))
         return found
 
-    def _resolve_typed(self, match: regex.Match[str]) -> _Evidence | None:
-        unit = " ".join(match.group("unit").lower().split())
+    def _starts_with_name(self, words: list[str]) -> bool:
+        """Whether the lower-cased `words` begin with a name the gazetteer knows."""
+        names = self._all_names
+        if words[0] not in self._name_first_words:
+            return False
+        return any(" ".join(words[:size]) in names for size in range(1, min(len(words), 6) + 1))
+
+    def _read_run(self, search: str, low: str, run: regex.Match[str], post_merger: bool) -> _Evidence | None:
+        # Most runs are a capitalised word that opens a sentence; set lookups turn them away before
+        # any regex or join runs (this loop sees ~60 runs per article).
+        text = run.group(0)
+        words = text.split()
+        lowered_words = text.lower().split()
+        offsets = _word_offsets(text, words, run.start())
+        # A unit word inside the run: `Huyện Hòa An`, `Thị Xã Sơn Tây`, `Bản Đồ Tỉnh Ninh Bình`.
+        if len(words) > 1 and not self._unit_tokens.isdisjoint(lowered_words[:-1]):
+            for index in range(len(words) - 1):
+                for size in (2, 1):
+                    unit = " ".join(lowered_words[index:index + size])
+                    if unit not in _UNIT_WORDS or index + size >= len(words):
+                        continue
+                    found = self._resolve_typed(unit, offsets[index], offsets[index + size], words[index + size:],
+                                                post_merger)
+                    if found is not None:
+                        return found
+        previous = low[max(0, run.start() - 24): run.start()].split()
+        if previous and previous[-1] in self._unit_tail_tokens:
+            before = self._unit_before.search(low, max(0, run.start() - 30), run.start())
+            if before is not None:
+                unit = " ".join(before.group("unit").split())
+                return self._resolve_typed(unit, before.start(), offsets[0], words, post_merger)
+        # A bare province name is the whole run, maybe after an organ's word (`Báo Nam Định`); a
+        # longer run is another proper name (`Nguyễn Thái Bình`, `Hà Nội Mới`), save at the head of
+        # a line, where a title may go on in capitals.
+        skip = 0
+        while skip < len(words) and words[skip] in _ORGAN_WORDS:
+            skip += 1
+        if skip == len(words) or fold(words[skip]) not in self._province_first_words:
+            return None
+        at_line_start = run.start() == 0 or search[run.start() - 1] == "\n"
+        for size in range(min(len(words) - skip, 5), 0, -1):
+            if skip + size < len(words) and not at_line_start:
+                continue
+            name = " ".join(words[skip:skip + size])
+            key = fold(name)
+            province = self.gaz.spellings.get(key)
+            if province is not None and key not in self._excluded_bare:
+                start = offsets[skip]
+                return _Evidence("province", province, (province,), start, start + len(name), 2.0, "bare_province")
+        return None
+
+    def _resolve_typed(
+        self, unit: str, start: int, name_start: int, words: list[str], post_merger: bool
+    ) -> _Evidence | None:
         level, kinds = _UNIT_WORDS[unit]
-        words = match.group("name").split()
-        # The longest run of the name's words that the gazetteer knows: `Phủ Lý đã` → `Phủ Lý`.
-        for size in range(len(words), 0, -1):
+        if not words or fold(words[0]) not in self._name_first_words:
+            return None
+        # The longest run of the name's words that the gazetteer knows: `Phủ Lý Đã` → `Phủ Lý`.
+        for size in range(min(len(words), 6), 0, -1):  # `Bà Rịa - Vũng Tàu` is five words
             name = " ".join(words[:size])
             key = fold(name)
-            end = match.start("name") + len(name)
+            end = name_start + len(name)
             if level in ("province", "city"):
                 province = self.gaz.spellings.get(key)
                 if province is not None and (level == "province" or province in self.gaz.central):
-                    return _Evidence("province", province, (province,), match.start(), end, 3.0, f"typed_{level}")
+                    return _Evidence("province", province, (province,), start, end, 3.0, f"typed_{level}")
                 if level == "province":
                     continue
-            table = self.gaz.communes if level == "commune" else self.gaz.districts
-            units = table.get(key, ())
+            if level == "commune":
+                # After the merger a ward is one of the 2025 structure; before it, a legacy one.
+                tables = (self.gaz.communes_2025, self.gaz.communes) if post_merger else (self.gaz.communes,)
+                units = next((t[key] for t in tables if key in t), ())
+            else:
+                units = self.gaz.districts.get(key, ())
             if not units:
                 continue
             fitting = tuple(u for u in units if u.kind in kinds) or units
             unit_level = "commune" if level == "commune" else "district"
             weight = 1.5 if unit_level == "district" else 1.0
-            return _Evidence(unit_level, fitting[0].name, fitting, match.start(), end, weight, f"typed_{unit_level}")
+            return _Evidence(unit_level, fitting[0].name, fitting, start, end, weight, f"typed_{unit_level}")
         return None
-
-    def _bare_evidence(
-        self, search: str, body_end: int, doc: Document, taken: list[tuple[int, int]]
-    ) -> list[_Evidence]:
-        found: list[_Evidence] = []
-        for start, end in _regions(doc, body_end):
-            for match in self._bare.finditer(search, start, end):
-                if _overlaps(match.start(), match.end(), taken):
-                    continue
-                # Part of a longer proper name (`Nguyễn Thái Bình`) unless an organ's word precedes.
-                before = search[max(0, match.start() - 12): match.start()]
-                previous = regex.search(r"(\p{Lu}[\p{Ll}\p{M}]*)[^\S\n]+$", before)
-                if previous is not None and previous.group(1) not in _ORGAN_WORDS:
-                    continue
-                province = self._province_of_spelling(match.group("name"))
-                if province is not None:
-                    found.append(_Evidence("province", province, (province,), match.start(), match.end(), 2.0, "bare_province"))
-        return found
 
     def _province_scores(self, evidence: list[_Evidence], post_merger: bool) -> dict[str, float]:
         scores: dict[str, float] = defaultdict(float)
@@ -515,6 +666,7 @@ class PlacesStage:
         self,
         doc: Document,
         search: str,
+        low: str,
         body_end: int,
         evidence: list[_Evidence],
         scores: dict[str, float],
@@ -524,103 +676,121 @@ class PlacesStage:
         best_of_level: dict[str, _Scope] = {}
 
         def vote(scope: _Scope | None) -> None:
+            # The first cue of a level to vote names it: the title's, then the lead's, then a figure's.
+            # For an agency the lead (the organiser of the event) names it best.
             if scope is None:
                 return
             votes[scope.level] += scope.weight
             current = best_of_level.get(scope.level)
-            if current is None or scope.weight > current.weight or (
-                scope.level == "agency" and current.name and scope.name and len(scope.name) > len(current.name)
-                and scope.weight >= current.weight
-            ):
+            if current is None or (scope.level == "agency" and scope.rule.startswith("lead")):
                 best_of_level[scope.level] = scope
 
-        title_span = _title_span(doc)
-        if title_span is not None:
-            vote(self._subject_scope(search, *title_span, evidence, scores, 3.0, "title"))
-        lead = _lead_sentence(doc, body_end, title_span)
+        central = province in self.gaz.central
+        title_span_ = title_span(doc)
+        if title_span_ is not None:
+            vote(self._subject_scope(search, low, *title_span_, evidence, scores, 3.0, "title", central))
+        lead = _lead_sentence(doc, body_end, title_span_)
         if lead is not None:
-            vote(self._subject_scope(search, *lead, evidence, scores, 3.0, "lead"))
-        figures = 0
+            vote(self._subject_scope(search, low, *lead, evidence, scores, 3.0, "lead", central))
+        figures = [f for f in self._figures.offsets(low) if f < body_end]
+        voted = 0
         for start, end in doc.sentences:
-            if start >= body_end or figures >= 4:
+            if start >= body_end or voted >= 4:
                 break
-            match = self._figure.search(search, start, end)
-            if match is None:
+            figure = FigureFinder.first_in(figures, start, end)
+            if figure is None:
                 continue
-            figures += 1
-            vote(self._subject_scope(search, start, match.start(), evidence, scores, 2.0, "figure"))
+            voted += 1
+            vote(self._subject_scope(search, low, start, figure, evidence, scores, 2.0, "figure", central))
         if not votes:
-            if self._scope_words["national"].search(search, 0, body_end) and province is None:
+            national = self._scope_words.search(low, 0, body_end)
+            if national is not None and national.lastgroup == "national" and province is None:
                 return _Scope("national", "Việt Nam", 0, 0, 1.0, "national_words")
             return _Scope("province", province, 0, 0, 0.0, "default")
         level = max(votes, key=lambda lv: (votes[lv], _LEVEL_ORDER.index(lv)))
         chosen = best_of_level[level]
-        if level == "agency":
-            chosen.name = self._agency_full_name(search, body_end, chosen)
         if level == "national":
             chosen.name = "Việt Nam"
+        if level in ("district", "commune") and chosen.name is None:
+            # `toàn huyện có ...`: the district is the one the article names most.
+            named = [e for e in evidence if e.level == level]
+            if named:
+                counts: dict[str, int] = defaultdict(int)
+                for item in named:
+                    counts[item.name] += 1
+                top = max(named, key=lambda e: (counts[e.name], -e.start))
+                chosen.name = top.name
+                provinces = top.provinces()
+                chosen.province = max(provinces, key=lambda p: scores.get(p, 0.0))
         return chosen
 
     def _subject_scope(
         self,
         search: str,
+        low: str,
         start: int,
         end: int,
         evidence: list[_Evidence],
         scores: dict[str, float],
         weight: float,
         where: str,
+        central: bool,
     ) -> _Scope | None:
         """The level named first in a title, opening sentence or the words before a count."""
-        chunk = search[start:end]
-        opening = self._opening.match(chunk)
-        skip = opening.end() if opening else 0
-        verb = self._subject_verb.search(chunk, skip)
-        limit = verb.start() if verb and where == "lead" else len(chunk)
-        if where == "title":
-            colon = chunk.find(":")
-            limit = colon if colon > 0 else len(chunk)
+        opening = self._opening.match(low, start, end)
+        skip = opening.end() if opening else start
+        limit = end
+        if where == "lead":
+            verb = self._subject_verb.search(low, skip, end)
+            limit = verb.start() if verb else end
+        elif where == "title":
+            colon = low.find(":", start, end)
+            limit = colon if colon > 0 else end
         cues: list[_Scope] = []
-        for level, pattern in self._scope_words.items():
-            for match in pattern.finditer(chunk, skip, len(chunk) if where != "lead" else limit):
-                cues.append(_Scope(level, None, start + match.start(), start + match.end(), weight, f"{where}_words"))
-        national = self._national_organ.search(chunk, skip, limit)
+        for match in self._scope_words.finditer(low, skip, end if where != "lead" else limit):
+            level = match.lastgroup or "province"
+            if level == "city":  # `toàn thành phố`: the province itself for a centrally-run city
+                level = "province" if central else "district"
+            cues.append(_Scope(level, None, match.start(), match.end(), weight, f"{where}_words"))
+        national = self._national_organ.search(search, skip, limit)
         if national is not None:
-            cues.append(_Scope("national", "Việt Nam", start + national.start(), start + national.end(), weight,
+            cues.append(_Scope("national", "Việt Nam", national.start(), national.end(), weight,
                                f"{where}_national_organ"))
-        agency = self._agency_head.search(chunk, skip, limit)
+        agency = self._agency_head.search(search, skip, limit)
         if agency is not None:
-            cues.append(_Scope("agency", None, start + agency.start(), start + agency.end(), weight, f"{where}_agency"))
+            name = self._agency_name(search, agency.start())
+            cues.append(_Scope("agency", name, agency.start(), agency.end(), weight, f"{where}_agency"))
         for item in evidence:
-            if not (start + skip <= item.start < start + limit) or item.level == "source":
+            if not (skip <= item.start < limit) or item.level == "source":
                 continue
             unit_level = item.level
             if unit_level == "province":
                 cues.append(_Scope("province", item.name, item.start, item.end, weight, f"{where}_province"))
                 continue
-            provinces = item.provinces()
-            chosen = max(provinces, key=lambda p: scores.get(p, 0.0))
-            unit = next(c for c in item.candidates if isinstance(c, Unit) and c.province == chosen)
-            cues.append(_Scope(unit_level, unit.name, item.start, item.end, weight, f"{where}_{unit_level}", chosen))
+            # A name shared by provinces that the article does not support stays unplaced.
+            supported = [p for p in item.provinces() if scores.get(p, 0.0) > 0]
+            chosen = max(supported, key=lambda p: scores.get(p, 0.0)) if supported else None
+            unit = next((c for c in item.candidates if isinstance(c, Unit) and c.province == chosen), None)
+            name = unit.name if unit else item.name
+            cues.append(_Scope(unit_level, name, item.start, item.end, weight, f"{where}_{unit_level}", chosen))
         if where == "title" and not cues:
             # A bare place at the head of a title: `Nghi Lộc sơ kết ...`, `Bản Lầu: ...`.
-            cue = self._title_head_place(search, start, start + limit, scores, weight)
+            cue = self._title_head_place(search, start, limit, scores, weight)
             if cue is not None:
                 cues.append(cue)
         if not cues:
             return None
-        first = min(cues, key=lambda c: (c.start, -_LEVEL_ORDER.index(c.level)))
-        if first.level == "district" and first.province in self.gaz.central and first.rule.endswith("city"):
-            first.level = "province"
-        return first
+        return min(cues, key=lambda c: (c.start, -_LEVEL_ORDER.index(c.level)))
 
     def _title_head_place(
         self, search: str, start: int, end: int, scores: dict[str, float], weight: float
     ) -> _Scope | None:
-        head = regex.match(rf"[^\S\n]*(?P<name>{_NAME})", search[start:end])
+        while start < end and search[start] in " \t":
+            start += 1
+        head = self._name.match(search, start, end)
         if head is None:
             return None
-        words = head.group("name").split()
+        words = head.group(0).split()
         for size in range(len(words), 0, -1):
             name = " ".join(words[:size])
             key = fold(name)
@@ -628,39 +798,89 @@ class PlacesStage:
                 units = [u for u in table.get(key, ()) if scores.get(u.province, 0) > 0]
                 if units:
                     best = max(units, key=lambda u: scores.get(u.province, 0.0))
-                    s = start + head.start("name")
-                    return _Scope(level, best.name, s, s + len(name), weight, f"title_head_{level}", best.province)
+                    return _Scope(level, best.name, head.start(), head.start() + len(name), weight,
+                                  f"title_head_{level}", best.province)
         return None
 
-    def _agency_full_name(self, search: str, body_end: int, chosen: _Scope) -> str:
-        """The agency as the article names it most fully: `Đảng bộ Khối ... tỉnh Yên Bái`."""
-        head = search[chosen.start:chosen.end]
-        core = regex.sub(r"^(?:Đảng\s+bộ|Đảng\s+ủy|Ban\s+Chỉ\s+đạo[^\n]*?)\s+", "", head)
-        pattern = regex.compile(
-            rf"(?:(?:Đảng\s+bộ|Đảng\s+ủy)\s+)?{regex.escape(core)}(?:[^\S\n]+(?:{_NAME_WORD}|và|các|cơ\s+quan|"
-            rf"doanh\s+nghiệp|tỉnh|thành\s+phố|huyện|quận|thị\s+xã|đa\s+khoa|quân\s+sự|biên\s+phòng|"
-            rf"tài\s+nguyên|môi\s+trường|giáo\s+dục|đào\s+tạo|y\s+tế|nội\s+vụ|tư\s+pháp|tài\s+chính|"
-            rf"công\s+thương|nông\s+nghiệp|phát\s+triển\s+nông\s+thôn|xây\s+dựng|giao\s+thông\s+vận\s+tải|"
-            rf"văn\s+hóa|thể\s+thao|du\s+lịch|lao\s+động|thương\s+binh|xã\s+hội|kế\s+hoạch|đầu\s+tư|"
-            rf"khoa\s+học|công\s+nghệ|thông\s+tin|truyền\s+thông)){{0,12}}"
-        )
-        names = [m.group(0).strip() for m in pattern.finditer(search, 0, body_end)]
-        names = [_trim_agency(n) for n in names]
-        if not names:
-            return _trim_agency(head)
-        return max(names, key=lambda n: (n.startswith("Đảng bộ"), len(n)))
+    def _agency_name(self, search: str, start: int) -> str:
+        """The agency's name from its head to where the name ends (a verb, a comma, its province).
+
+        A party committee in front of an organisation is dropped (`Đảng ủy Sở Tài nguyên và Môi
+        trường` → the department); in front of anything else it names the party organisation
+        (`Đảng ủy Khối Doanh nghiệp` → `Đảng bộ Khối Doanh nghiệp`), as the gold does.
+        """
+        party = regex.search(r"(?:Đảng[^\S\n]+(?:ủy|bộ)[^\S\n]+)$", search[max(0, start - 12):start])
+        if party is not None:
+            start -= len(party.group(0))
+        tail = search[start:start + 160]
+        stop = _AGENCY_STOP.search(tail, 1)
+        phrase = tail[: stop.start()] if stop else tail
+        province = regex.search(rf"(?:tỉnh|thành[^\S\n]+phố)[^\S\n]+(?P<name>{_NAME})", phrase)
+        if province is not None:
+            words = province.group("name").split()
+            for size in range(len(words), 0, -1):
+                if fold(" ".join(words[:size])) in self.gaz.spellings:
+                    phrase = phrase[: province.start("name")] + " ".join(words[:size])
+                    break
+        words = phrase.split()[:14]
+        while words and words[-1] in _TRAILING_WORDS:
+            words.pop()
+        name = " ".join(words)
+        if regex.match(r"Đảng[^\S\n]+(?:ủy|bộ)[^\S\n]+", name):
+            rest = regex.sub(r"^Đảng[^\S\n]+(?:ủy|bộ)[^\S\n]+", "", name)
+            name = rest if _ORGANISATION_HEAD.match(rest) else "Đảng bộ " + rest
+        return name
+
+# Where an agency's name ends: punctuation, or a word that starts the predicate.
+_AGENCY_STOP = regex.compile(
+    r"[,.;:()“”\"\n]|[^\S\n](?:tổ[^\S\n]+chức|tổng[^\S\n]+kết|sơ[^\S\n]+kết|đã|đang|hiện|có|với|về|trong|cho|vì|"
+    r"tại|ở|là|được|đến|dự|chủ[^\S\n]+trì|cùng|phát|nhằm|để|gắn|lan|đẩy|biểu|ra|trao|tặng|khéo|thực|triển|"
+    r"luôn|năm|giai|nhiệm|nâng|xây[^\S\n]+dựng|tiếp|góp|quan[^\S\n]+tâm|chú[^\S\n]+trọng|vận[^\S\n]+động|"
+    r"tích[^\S\n]+cực|phối[^\S\n]+hợp|kịp|thường|luôn|không|chưa|vừa|mới)(?!\w)"
+)
+_TRAILING_WORDS = frozenset({"và", "các", "của", "thuộc"})
+# Organisations whose party committee the gold drops from the agency's name.
+_ORGANISATION_HEAD = regex.compile(
+    r"(?:Sở|Bệnh\s+viện|Công\s+an|Bộ\s+Chỉ\s+huy|Ban\s+Chỉ\s+huy|Trường|Đại\s+học|Công\s+ty|Tổng\s+công\s+ty|"
+    r"Ngân\s+hàng|Cục|Chi\s+cục|Kho\s+bạc|Bảo\s+hiểm|Bộ\s+đội|Ban\s+Quản\s+lý|Tập\s+đoàn)(?!\w)"
+)
+# An opening that quotes President Ho Chi Minh names no subject of the report.
+_QUOTATION = regex.compile(r"Chủ tịch Hồ Chí Minh|Bác Hồ|lời dạy|Người (?:đã )?dạy|^\W*“")
+# Words that may head a run of capitals before a province's name (`Báo Nam Định`, `Than Quảng Ninh`).
+_ORGAN_WORDS = frozenset({"Báo", "Than", "Đài", "Cổng", "Trang", "Đoàn"})
+# Levels from the broadest to the most specific: on a tie the specific one wins, since a province's
+# name turns up in many a subject (`Hội Liên hiệp Phụ nữ tỉnh Bắc Ninh`) and a district's rarely does.
+_LEVEL_ORDER = ("national", "province", "agency", "district", "commune")
 
 
-_ORGAN_WORDS = frozenset({"Báo", "Than", "Đài", "Cổng", "Tỉnh", "Thành", "Ủy", "Uỷ", "Trang", "Đoàn"})
-_LEVEL_ORDER = ("national", "commune", "district", "agency", "province")
+def _word_offsets(text: str, words: list[str], base: int) -> list[int]:
+    """Where each of `words` (from `text.split()`) starts, as an offset into the document."""
+    if len(words) == 1:
+        return [base]
+    offsets: list[int] = []
+    cursor = 0
+    for word in words:
+        cursor = text.index(word, cursor)
+        offsets.append(base + cursor)
+        cursor += len(word)
+    return offsets
 
 
-def _trim_agency(name: str) -> str:
-    """An agency's name without trailing function words that the pattern let through."""
-    words = name.split()
-    while words and words[-1] in {"và", "các", "tỉnh", "thành", "phố", "huyện", "quận", "xã"}:
-        words.pop()
-    return " ".join(words)
+def _narrow_communes(evidence: list[_Evidence]) -> None:
+    """Keep, of a commune name shared by many, the ones in a district the article names.
+
+    `xã Tân Phú, huyện Đồng Phú`: of the many communes called Tân Phú, the one in Đồng Phú.
+    """
+    districts = {(u.province, u.name) for e in evidence if e.level == "district" for u in e.candidates
+                 if isinstance(u, Unit)}
+    if not districts:
+        return
+    for item in evidence:
+        if item.level != "commune" or len(item.provinces()) < 2:
+            continue
+        inside = tuple(u for u in item.candidates if isinstance(u, Unit) and (u.province, u.district) in districts)
+        if inside:
+            item.candidates = inside
 
 
 def _publish_date(earlier: Records, doc: Document) -> dt.date | None:
@@ -678,20 +898,6 @@ def _publish_date(earlier: Records, doc: Document) -> dt.date | None:
     return None
 
 
-_RELATED = regex.compile(
-    r"^[^\S\n]*(?:tin|bài(?: viết)?|các tin|các bài(?: viết)?)[^\S\n]+(?:liên quan|khác|cùng chuyên mục|mới nhất|"
-    r"đã đưa|mới|nổi bật|xem nhiều|đọc nhiều)[^\S\n]*:?[^\S\n]*$|^[^\S\n]*(?:xem thêm|đọc thêm)[^\S\n]*:?[^\S\n]*$",
-    regex.IGNORECASE | regex.MULTILINE,
-)
-
-
-def _body_end(doc: Document) -> int:
-    """Where lists of other articles begin: their places are not this article's."""
-    for match in _RELATED.finditer(doc.text, int(len(doc.text) * 0.4)):
-        return match.start()
-    return len(doc.text)
-
-
 def _regions(doc: Document, body_end: int) -> list[tuple[int, int]]:
     """The body, plus furniture lines that name a place (a map caption: `BẢN ĐỒ TỈNH NINH BÌNH`)."""
     regions = [(0, body_end)]
@@ -699,25 +905,17 @@ def _regions(doc: Document, body_end: int) -> list[tuple[int, int]]:
     return regions
 
 
-def _title_span(doc: Document) -> tuple[int, int] | None:
-    """The title's line in the text: the line equal to `doc.title`, else the first content line."""
-    if doc.title:
-        found = doc.text.find(doc.title)
-        if found >= 0:
-            return found, found + len(doc.title)
-    return None
-
-
 def _lead_sentence(doc: Document, body_end: int, title_span: tuple[int, int] | None) -> tuple[int, int] | None:
     """The first sentence of prose: long enough, not the title, not a header or caption line."""
     title = doc.text[title_span[0]:title_span[1]] if title_span else None
+    after = title_span[1] if title_span else 0  # the lead follows the title, never the page's menus
     for start, end in doc.sentences:
         if start >= body_end:
             break
-        sentence = doc.text[start:end]
-        if title_span and title_span[0] <= start < title_span[1]:
+        if start < after:
             continue
-        if sentence == title or len(sentence) < 60 or regex.match(r"^\W*Chủ tịch Hồ Chí Minh", sentence):
+        sentence = doc.text[start:end]
+        if sentence == title or len(sentence) < 60 or _QUOTATION.search(sentence) or PAGE_CHROME.search(sentence):
             continue
         return start, end
     return None

@@ -22,7 +22,6 @@ from extractors.numbers import NumberMatch, find_numbers
 from pipeline.document import Document
 from schemas.records import Award, Records
 
-
 _TO_WHOM = regex.compile(
     r"\s*(?:[“\"][^”\"]{1,80}[”\"]\s*)?(?:của\s+[^,;.]{1,60}?\s+)?cho\s+(?:các\s+|những\s+)?(?P<kind>tập thể(?:\s*(?:và|,)\s*cá nhân)?|cá nhân)",
     regex.IGNORECASE,
@@ -83,6 +82,7 @@ class AwardsStage:
         )
         self._cho = regex.compile(r"\bcho\s*(?:các\s*)?$|\bcho\s*$", flags)
         self._prefilter = regex.compile(r"tập thể|cá nhân", flags)
+        self._award_prefilter = regex.compile("|".join(f"(?:{p})" for p in words["award_names"]), flags)
 
     def _groups(self, text: str, start: int, end: int) -> list[_Group]:
         groups: list[_Group] = []
@@ -178,6 +178,8 @@ class AwardsStage:
         text = doc.content
         results: list[Award] = []
         for s_start, s_end in doc.sentences:
+            if not self._award_prefilter.search(text, s_start, s_end):
+                continue  # every award this stage knows names one of these words
             counted = self._counted_awards(text, s_start, s_end)
             if not counted and not self._prefilter.search(text, s_start, s_end):
                 continue

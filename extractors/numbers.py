@@ -30,6 +30,9 @@ def _vocab() -> dict:  # type: ignore[type-arg]
     return vocab.load("numbers")  # type: ignore[no-any-return]
 
 
+_WORD = regex.compile(r"\w+")
+
+
 def _alternation(words: list[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -43,21 +46,33 @@ def _word_number_pattern() -> str:
     return rf"(?:{word})(?:\s(?:{word}))*"
 
 
+_NOT_AFTER = r"(?![.,]\d|\s?%|\s?/\s?\d|-\d|\d)"
+_NOT_BEFORE = r"(?<![\d.,/%-]|\w)"
+
+
 @cache
-def number_pattern() -> regex.Pattern[str]:
-    """Qualifier? + number; groups: `qual`, `digits` or `words`."""
+def digit_pattern() -> regex.Pattern[str]:
+    """A number in digits (`1.635`, `06`); decimals, percentages, ratios and ranges refused."""
+    return regex.compile(rf"{_NOT_BEFORE}(?P<digits>\d{{1,3}}(?:\.\d{{3}})+(?!\d)|\d+){_NOT_AFTER}")
+
+
+@cache
+def word_number_pattern() -> regex.Pattern[str]:
+    """A run of number words (`mười lăm`, `một trăm hai mươi`)."""
+    return regex.compile(rf"(?<!\w)(?P<words>{_word_number_pattern()})(?!\w)", regex.IGNORECASE)
+
+
+@cache
+def _qualifier_before() -> regex.Pattern[str]:
     v = _vocab()
-    qualifier_words = [w for ws in v["qualifiers"].values() for w in ws]
-    qual = _alternation(qualifier_words)
-    digits = r"\d{1,3}(?:\.\d{3})+(?![\d])|\d+"
-    # Refuse decimals, percentages, ratios, dates and ranges glued to the number.
-    not_after = r"(?![.,]\d|\s?%|\s?/\s?\d|-\d|\d)"
-    not_before = r"(?<![\d.,/%-]|\w)"
-    return regex.compile(
-        rf"{not_before}(?:(?P<qual>{qual})\s+)?"
-        rf"(?:(?P<digits>{digits}){not_after}|(?P<words>{_word_number_pattern()})(?!\w))",
-        regex.IGNORECASE,
-    )
+    words = _alternation([w for ws in v["qualifiers"].values() for w in ws])
+    return regex.compile(rf"(?<!\w)(?P<qual>{words})\s+$", regex.IGNORECASE)
+
+
+@cache
+def _number_words() -> frozenset[str]:
+    v = _vocab()
+    return frozenset([*v["units"], v["tens_word"], v["ten"], v["hundred"], *v["thousands"], v["million"]])
 
 
 @cache
@@ -148,33 +163,39 @@ def find_numbers(
 
     `nouns_follow`: the caller keeps only numbers followed by a counted noun ("năm mô hình"),
     so the words that alone usually mean something else ("năm" = year) may be read.
+
+    Digits and words are two patterns: the word alternation is only run on a span that holds
+    a number word at all (a set lookup), since trying it at every character is what costs.
     """
-    found: list[NumberMatch] = []
-    ambiguous = set(_vocab()["never_alone" if nouns_follow else "ambiguous_alone"])
-    vague = set(_vocab()["vague_prefixes"])
-    for match in number_pattern().finditer(text, start, len(text) if end is None else end):
-        if match.group("digits"):
-            value = read_digits(match.group("digits"))
-            span = match.span("digits")
-        else:
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int, int]] = []  # start, end, value
+    for match in digit_pattern().finditer(text, start, end):
+        spans.append((*match.span("digits"), read_digits(match.group("digits"))))
+    if _number_words() & set(_WORD.findall(text[start:end].lower())):
+        ambiguous = set(_vocab()["never_alone" if nouns_follow else "ambiguous_alone"])
+        vague = set(_vocab()["vague_prefixes"])
+        for match in word_number_pattern().finditer(text, start, end):
             words = match.group("words")
             if words.lower() in ambiguous:
                 continue
             parsed = read_words(words)
-            if parsed is None:
+            if not parsed:  # "không" alone is a negation ("không dưới 30"), never a zero count
                 continue
-            value, span = parsed, match.span("words")
-            before = text[max(0, span[0] - 12) : span[0]].lower().split()
+            before = text[max(0, match.start() - 12) : match.start()].lower().split()
             if before and before[-1] in vague:
                 continue
-        qual = match.group("qual")
+            spans.append((*match.span("words"), parsed))
+        spans.sort()
+    found: list[NumberMatch] = []
+    for n_start, n_end, value in spans:
+        qual = _qualifier_before().search(text, max(start, n_start - 24), n_start)
         found.append(
             NumberMatch(
                 value=value,
-                qualifier=qualifier_code(qual),
-                start=span[0],
-                end=span[1],
-                qualifier_start=match.start("qual") if qual else span[0],
+                qualifier=qualifier_code(qual.group("qual") if qual else None),
+                start=n_start,
+                end=n_end,
+                qualifier_start=qual.start() if qual else n_start,
             )
         )
     return found

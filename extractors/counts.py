@@ -109,6 +109,7 @@ class CountsStage:
         self._prefilter = regex.compile(r"mô hình|điển hình|(?-i:MH)", flags)
         self._list_trigger = regex.compile(rf",?\s*(?<!\w)(?:{_alt(words['list_triggers'])})(?!\w)\s*:?", flags)
         links = _alt(words["noun_first_links"])
+        self._noun_first_anywhere = regex.compile(rf"(?<!\w){words['noun_first']}", flags)
         self._noun_first = regex.compile(
             rf"(?<!\w){words['noun_first']}(?P<rest>[^.;:\d]{{0,80}}?)\s*(?:{links})\s*$", flags
         )
@@ -119,9 +120,12 @@ class CountsStage:
     # ------------------------------------------------------------------ per sentence
     def _mentions(self, text: str, start: int, end: int) -> list[_Mention]:
         mentions: list[_Mention] = []
+        may_have_noun_first = self._noun_first_anywhere.search(text, start, end) is not None
         for number in find_numbers(text, start, end, nouns_follow=True):
             noun = self._noun.match(text, number.end, end)
             if not noun:
+                if not may_have_noun_first:
+                    continue
                 head = self._noun_first.search(text, max(start, number.qualifier_start - 120), number.qualifier_start)
                 if head and not _NOT_A_COUNT_AFTER.match(text, number.end, end):
                     # The noun came first: the count's window starts after the number.

@@ -17,18 +17,20 @@ name and by the words around them. The same person named in the body and in a ph
 one record: the union of titles in first-seen order, `start`/`end` at the name's first mention.
 
 How: only sentences that contain a title head or an honorific before a capital are read
-(a compiled regex over `doc.content`). Each is tokenised with a regex and handed to spaCy as a
+(two compiled regexes over `doc.content`; the stage costs well under a millisecond an article). Each is tokenised with a regex and handed to spaCy as a
 `Doc` built from those words, where one `PhraseMatcher` marks title heads, organisation words,
 administrative levels and honorifics from `vocab/titles.yaml`. A title is then a head followed by
 its organisation: capitalised words, abbreviations, the listed organisation words and levels; it
 ends at the first other lowercase word (`chủ trì`, `trao`) or punctuation. When a title runs into
 a name (`Chủ tịch UBND tỉnh Hà Nam Trương Quốc Huy`), the family-name list, a gazetteer of place
-names and the names found elsewhere in the article decide where the name starts; underthesea's
-POS tagger is asked only when none of them does.
+names and the names found elsewhere in the article decide where the name starts; underthesea's NER is asked
+only when none of them does (its plain NER is far too weak to find officials on its own).
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,18 +45,33 @@ from extractors import vocab
 from pipeline.document import Document
 from schemas.records import Official, Records
 
-# Words (letters, with an inner apostrophe as in `H'Hen`), numbers, and single other characters.
-_TOKEN = regex.compile(r"[^\W\d_](?:[^\W_]|['’](?=[^\W\d_]))*|\d+(?:[.,/-]\d+)*|\S")
-
 # Token kinds.
 _CAP, _ABBR, _LOW, _NUM, _PUNCT = range(5)
+
+# Latin letters by case (Vietnamese lives in Latin-1, Extended-A/B and Extended Additional). The
+# tokeniser is plain `re` with the kind as the group name: it runs over every candidate sentence.
+_LATIN = [chr(c) for r in ((0x41, 0x250), (0x1E00, 0x1F00)) for c in range(*r) if chr(c).isalpha()]
+_UPPER = re.escape("".join(c for c in _LATIN if c.isupper()))
+_LOWER = re.escape("".join(c for c in _LATIN if not c.isupper()))
+_LETTER = rf"[{_UPPER}{_LOWER}]"
+_WORD_TAIL = rf"(?:{_LETTER}|\d|['’](?={_LETTER}))*"
+# Words (with an inner apostrophe as in `H'Hen`), numbers, and single other characters.
+_TOKEN = re.compile(
+    rf"(?P<num>\d+(?:[.,/-]\d+)*)"
+    rf"|(?P<abbr>[{_UPPER}]{{2,}}(?![{_LOWER}'’]))"
+    rf"|(?P<cap>[{_UPPER}]{_WORD_TAIL})"
+    rf"|(?P<low>[^\W\d_]{_WORD_TAIL})"
+    rf"|(?P<punct>\S)"
+)
+_KIND_OF_GROUP = {"num": _NUM, "abbr": _ABBR, "cap": _CAP, "low": _LOW, "punct": _PUNCT}
 
 _OPEN_QUOTES = {"“": "”", '"': '"', "«": "»", "‘": "’"}
 _NAME_SEPARATORS = {",", "-", "–", "—"}
 _ITEM_SEPARATORS = {";", ","}
 _MAX_NAME = 5  # `Y Thanh Hà Niê Kđăm`
 _MAX_QUOTED = 8  # words inside a quoted part of a title: `“Dân vận khéo”`
-_MAX_PAREN = 14  # tokens inside a parenthesis read after a name
+_MAX_PAREN = 40  # tokens inside a parenthesis read after a name
+_SIGNATURE_LINES = 3  # the last lines of an article, where an author's signature stands
 
 
 def _old_tone_table() -> dict[str, str]:
@@ -73,26 +90,98 @@ def _old_tone_table() -> dict[str, str]:
 _TONE_TABLE = _old_tone_table()
 # Only where the pair closes the syllable (`hoàn` is the same in both styles) and not after `q`
 # (`quý` has no old form).
-_OLD_TONE = regex.compile(
-    r"(?<![qQ])(?:" + "|".join(sorted(_TONE_TABLE, key=len, reverse=True)) + r")(?!\w)"
-)
+_OLD_TONE = regex.compile(r"(?<![qQ])(?:" + "|".join(sorted(_TONE_TABLE, key=len, reverse=True)) + r")(?!\w)")
 
 
 def new_tone_placement(text: str) -> str:
     return _OLD_TONE.sub(lambda m: _TONE_TABLE[m.group(0)], text)
 
 
-def _kind(word: str) -> int:
-    first = word[0]
-    if first.isdigit():
-        return _NUM
-    if not first.isalpha():
-        return _PUNCT
-    if first.islower():
-        return _LOW
-    if len(word) > 1 and word.isupper():
-        return _ABBR
-    return _CAP
+def _old_tone_variants(phrase: str) -> set[str]:
+    """`phrase` and its spellings with old tone placement (`ủy viên`, `uỷ viên`)."""
+    variants = {phrase}
+    for old, new in _TONE_TABLE.items():
+        for variant in list(variants):
+            if new in variant:
+                variants.add(variant.replace(new, old))
+    return variants
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation shaped as a trie: `re` tries far fewer branches per position."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+def _phrase_key(text: str) -> str:
+    """What makes two spellings of a name or a title the same: case, spaces, tone placement."""
+    return new_tone_placement(" ".join(text.split())).lower()
+
+
+class _PhraseSet:
+    """Phrases as tuples of keys, grouped by length, for lookups right before or after a token."""
+
+    def __init__(self, phrases: Iterable[list[str]]) -> None:
+        self.phrases = {tuple(p) for p in phrases if p}
+        self.lengths = sorted({len(p) for p in self.phrases})
+
+
+def _ends_with_any(keys: list[str], end: int, phrases: _PhraseSet) -> bool:
+    """Whether one of `phrases` ends right before token `end`."""
+    return any(
+        length <= end and tuple(keys[end - length : end]) in phrases.phrases for length in phrases.lengths
+    )
+
+
+def _starts_with_any(keys: list[str], start: int, phrases: _PhraseSet) -> bool:
+    """Whether one of `phrases` starts at token `start`."""
+    return any(tuple(keys[start : start + length]) in phrases.phrases for length in phrases.lengths)
+
+
+def _capitalisations(phrase: str) -> set[str]:
+    """`phrase` with its first word capitalised and each later word either way: the press
+    writes `Tổng biên tập` and `Tổng Biên tập`, `Trưởng ban` and `Trưởng Ban`."""
+    first, *rest = phrase.split(" ")
+    spellings = [first[:1].upper() + first[1:]]
+    for word in rest:
+        spellings = [f"{s} {w}" for s in spellings for w in {word, word[:1].upper() + word[1:]}]
+    return set(spellings)
+
+
+def _start_of_last_lines(text: str, count: int) -> int:
+    """Offset where the last `count` non-blank lines of `text` begin."""
+    end = len(text)
+    for _ in range(count):
+        stripped = text[:end].rstrip()
+        if not stripped:
+            return 0
+        end = stripped.rfind("\n") + 1
+    return end
+
+
+def _first_word_occurrence(text: str, word: str, default: int) -> int:
+    """Offset of the first occurrence of `word` in `text` not inside a longer word."""
+    at = text.find(word)
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        after = text[at + len(word) : at + len(word) + 1] or " "
+        if not before.isalnum() and not after.isalnum():
+            return at
+        at = text.find(word, at + 1)
+    return default
 
 
 @dataclass
@@ -112,9 +201,15 @@ class _Sentence:
     numbered: dict[int, int] = field(default_factory=dict)
     modifiers: dict[int, int] = field(default_factory=dict)
     joiners: dict[int, int] = field(default_factory=dict)
-    triggers: dict[int, int] = field(default_factory=dict)
+    triggers: dict[int, int] = field(default_factory=dict)  # honorifics, ranks, `các đồng chí`
     plural: set[int] = field(default_factory=set)  # trigger starts that announce a list
+    ranks: set[int] = field(default_factory=set)  # trigger starts that are also a title
+    possessives: dict[int, int] = field(default_factory=dict)
+    committee_words: dict[int, int] = field(default_factory=dict)
     covered: list[bool] = field(default_factory=list)  # inside vocabulary: never a name syllable
+    name_words: list[bool] = field(default_factory=list)  # may be a syllable of a person's name
+    openings: list[int] = field(default_factory=list)  # where a mention may start, in order
+    in_signature_zone: bool = False  # on one of the article's last lines
 
     def __len__(self) -> int:
         return len(self.words)
@@ -133,6 +228,7 @@ class _Mention:
     end: int
     titles: list[str]
     rule: str
+    ranks: int = 0  # how many of `titles`, from the first, are ranks (`Đại tá`)
 
 
 @dataclass
@@ -141,8 +237,9 @@ class _Person:
     start: int
     end: int
     titles: list[str]
-    title_keys: set[str]
+    title_keys: list[str]
     rule: str
+    holds_office: bool = False  # a title other than a rank: a byline `Thiếu tá A` holds none
 
 
 class OfficialsStage:
@@ -166,7 +263,10 @@ class OfficialsStage:
             "modifier": titles["modifiers"],
             "joiner": titles["joiners"],
             "trigger": titles["triggers"],
+            "rank": titles["ranks"],
             "plural": titles["plural_triggers"],
+            "possessive": titles["possessive_tails"],
+            "committee": titles["committee_words"],
         }
         for label, phrases in groups.items():
             self._matcher.add(label, [self._pattern(p) for p in phrases])
@@ -177,33 +277,62 @@ class OfficialsStage:
         self._lowercase_organisations = {
             tuple(self._keys(p)) for p in titles["organisation_words"] if p[0].islower()
         }
-        self._organisation_nouns = {"ban", "ủy", "hội", "sở", "bộ", "cục", "phòng", "viện", "đoàn"}
+        self._organisation_nouns = {self._key(w) for w in titles["organisation_nouns"]}
+        self._committee_nouns = {" ".join(self._keys(w)) for w in titles["committee_nouns"]}
 
         surnames = names["surnames"]
         self._common_surnames = {self._key(s) for s in surnames["common"]}
         self._surnames = self._common_surnames | {self._key(s) for s in surnames["rare"]}
+        self._middle_names = {self._key(w) for w in names["middle_names"]}
         self._not_name = {self._key(w) for w in names["not_name_words"]}
         self._historical = {self._name_key(n) for n in names["historical_figures"]}
         self._place_prepositions = {tuple(self._keys(p)) for p in names["place_prepositions"]}
         self._places = {tuple(self._keys(p)) for p in places["places"].splitlines() if p.strip()}
         self._longest_place = max((len(p) for p in self._places), default=0)
-        self._quotation_after = [tuple(self._keys(p)) for p in titles["quotation_after"]]
-        self._quotation_before = [tuple(self._keys(p)) for p in titles["quotation_before"]]
+        self._list_introducers = _PhraseSet(self._keys(p) for p in titles["list_introducers"])
+        self._chain_joiners = _PhraseSet(self._keys(p) for p in titles["chain_joiners"])
+        self._named_organisations = _PhraseSet(self._keys(p) for p in titles["organisations_with_names"])
+        self._deputising = _PhraseSet(self._keys(p) for p in titles["deputising_words"])
+        self._quotation_after = _PhraseSet(self._keys(p) for p in titles["quotation_after"])
+        self._quotation_before = _PhraseSet(self._keys(p) for p in titles["quotation_before"])
 
         self._expansions = [
-            (regex.compile(pattern), replacement) for pattern, replacement in abbreviations["title_expansions"]
+            (regex.compile(pattern), replacement)
+            for pattern, replacement in abbreviations["title_expansions"]
         ]
         tone = abbreviations["tone_placement"]
-        self._title_tone = regex.compile("|".join(regex.escape(k) for k in sorted(tone, key=len, reverse=True)))
-        self._title_tone_map: dict[str, str] = dict(tone)
-
-        # The prefilter: a title head anywhere, or an honorific before a capital letter.
-        honorifics = [*titles["triggers"], *titles["plural_triggers"]]
-        self._candidate = regex.compile(
-            rf"(?<!\w)(?i:{self._tolerant(titles['heads'])})(?!\w)"
-            rf"|(?<!\w)(?i:{self._tolerant(honorifics)})\s+\p{{Lu}}"
+        self._title_tone = regex.compile(
+            "|".join(regex.escape(k) for k in sorted(tone, key=len, reverse=True))
         )
-        self._pos_tag: Any = None  # underthesea's tagger, loaded on first need
+        self._title_tone_map: dict[str, str] = dict(tone)
+        self._needs_rewriting = regex.compile(
+            "|".join([*(f"(?:{p})" for p, _ in abbreviations["title_expansions"]), self._title_tone.pattern])
+        )
+
+        # The prefilter runs over every article, so it is two plain `re` patterns shaped as tries
+        # over the text as written. The first holds capitalised title words, ranks and honorifics:
+        # its first characters are capitals, so the engine skips most positions at once. The
+        # second holds lowercase honorifics between spaces, followed by a capital (`bà Lò Thị A`).
+        # A sentence with neither holds no official.
+        honorifics = [*titles["triggers"], *titles["ranks"], *titles["plural_triggers"]]
+        capitalised = {
+            spelling
+            for phrase in [*titles["prefilter_words"], *titles["heads"], *honorifics]
+            if phrase.replace(" ", "").isalpha()
+            for variant in _old_tone_variants(phrase.lower())
+            for spelling in _capitalisations(variant)
+        } | {phrase for phrase in titles["heads"] if phrase.isupper()}  # `PCT`, `UVBTV`
+        lowercase = {
+            f"{variant} "
+            for phrase in titles["triggers"]
+            if phrase.replace(" ", "").isalpha() and phrase.islower()
+            for variant in _old_tone_variants(phrase)
+        } | {"đ/c "}
+        self._capitalised_anchor = re.compile(_trie_pattern(capitalised))
+        self._lowercase_anchor = re.compile(f'[\\s(“"](?:{_trie_pattern(lowercase)})(?=[{_UPPER}])')
+        openers = "|".join(f"(?:{p})" for p in titles["byline_openers"])
+        self._byline = regex.compile(rf"\s*[(\[]?\s*(?:{openers})\s*:", regex.IGNORECASE)
+        self._ner: Any = None  # underthesea's tagger, loaded on first need
 
     # ------------------------------------------------------------------ vocabulary helpers
     @staticmethod
@@ -223,32 +352,16 @@ class OfficialsStage:
     def _pattern(self, phrase: str) -> Doc:
         return Doc(self._nlp.vocab, words=self._keys(phrase))
 
-    @staticmethod
-    def _tolerant(phrases: Iterable[str]) -> str:
-        """An alternation that also accepts old tone placement (`Uỷ viên` for `Ủy viên`)."""
-        inverse: dict[str, set[str]] = {}
-        for old, new in _TONE_TABLE.items():
-            inverse.setdefault(new.lower(), {new.lower()}).add(old.lower())
-        parts = []
-        for phrase in sorted(set(phrases), key=len, reverse=True):
-            text = regex.escape(phrase.lower()).replace("\\ ", r"\s*")
-            for new, olds in inverse.items():
-                if new in text:
-                    text = text.replace(new, "(?:" + "|".join(sorted(olds)) + ")")
-            parts.append(text)
-        return "|".join(parts)
-
     # ------------------------------------------------------------------ the stage
     def __call__(self, doc: Document, earlier: Records) -> list[Official]:
         content = doc.content
-        sentences: list[_Sentence] = []
-        for start, end in doc.sentences:
-            text = content[start:end]
-            if self._candidate.search(text):
-                sentences.append(self._analyse(text, start))
+        sentences = [self._analyse(content[start:end], start) for start, end in self._candidates(doc)]
         if not sentences:
             return []
-        known = set()
+        signature_zone = _start_of_last_lines(content, _SIGNATURE_LINES)
+        for sentence in sentences:
+            sentence.in_signature_zone = sentence.offset >= signature_zone
+        known: set[str] = set()
         for sentence in sentences:
             known.update(self._names_with_evidence(sentence))
         mentions: list[_Mention] = []
@@ -256,10 +369,33 @@ class OfficialsStage:
             mentions.extend(self._parse(sentence, known))
         return self._merge(mentions, content)
 
+    def _candidates(self, doc: Document) -> list[tuple[int, int]]:
+        """The sentences that hold a title word, or an honorific before a capital letter."""
+        content = doc.content
+        starts = [s for s, _ in doc.sentences]
+        chosen: set[int] = set()
+        for pattern in (self._capitalised_anchor, self._lowercase_anchor):
+            for match in pattern.finditer(content):
+                at = match.start()
+                if pattern is self._capitalised_anchor and at and content[at - 1].isalnum():
+                    continue  # inside a word
+                index = bisect.bisect_right(starts, at) - 1
+                if index >= 0 and at < doc.sentences[index][1]:
+                    chosen.add(index)
+        return [
+            (start, end)
+            for start, end in (doc.sentences[i] for i in sorted(chosen))
+            if not self._byline.match(content, start, end)  # its names are the authors'
+        ]
+
     def _analyse(self, text: str, offset: int) -> _Sentence:
         matches = list(_TOKEN.finditer(text))
         words = [m.group(0) for m in matches]
-        keys = [self._key(w) for w in words]
+        normal = new_tone_placement(text).lower()
+        if len(normal) == len(text):
+            keys = [normal[m.start() : m.end()] for m in matches]
+        else:  # a rare letter whose lowercase is longer: key word by word
+            keys = [self._key(w) for w in words]
         sentence = _Sentence(
             text=text,
             offset=offset,
@@ -267,10 +403,15 @@ class OfficialsStage:
             keys=keys,
             starts=[m.start() for m in matches],
             ends=[m.end() for m in matches],
-            kinds=[_kind(w) for w in words],
+            kinds=[_KIND_OF_GROUP[m.lastgroup or "punct"] for m in matches],
         )
         sentence.covered = [False] * len(words)
-        spacy_doc = Doc(self._nlp.vocab, words=keys)
+        # Numbers go to spaCy as one placeholder: no pattern holds one, and every distinct string
+        # would otherwise stay in the vocabulary's string store for the life of the process.
+        spacy_doc = Doc(
+            self._nlp.vocab,
+            words=[key if kind != _NUM else "0" for key, kind in zip(keys, sentence.kinds, strict=True)],
+        )
         targets = {
             "head": sentence.heads,
             "organisation": sentence.organisations,
@@ -279,7 +420,10 @@ class OfficialsStage:
             "modifier": sentence.modifiers,
             "joiner": sentence.joiners,
             "trigger": sentence.triggers,
+            "rank": sentence.triggers,
             "plural": sentence.triggers,
+            "possessive": sentence.possessives,
+            "committee": sentence.committee_words,
         }
         lowercase_heads: list[tuple[int, int]] = []
         for match_id, start, end in self._matcher(spacy_doc):
@@ -289,22 +433,40 @@ class OfficialsStage:
             if label == "head" and sentence.kinds[start] == _LOW:
                 lowercase_heads.append((start, end))
                 continue
+            if (
+                label in ("trigger", "rank", "plural")
+                and sentence.kinds[start] == _CAP
+                and start > 0
+                and sentence.kinds[start - 1] == _CAP
+            ):
+                continue  # `Anh` in `Đỗ Việt Anh` is a name, not `anh`
             target = targets[label]
             if end > target.get(start, 0):
                 target[start] = end
             if label == "plural":
                 sentence.plural.add(start)
+            elif label == "rank":
+                sentence.ranks.add(start)
             if label in ("head", "organisation", "level"):
                 for i in range(start, end):
                     sentence.covered[i] = True
+        sentence.name_words = [
+            kind == _CAP and not covered and i not in sentence.triggers and key not in self._not_name
+            for i, (kind, covered, key) in enumerate(zip(sentence.kinds, sentence.covered, keys, strict=True))
+        ]
+        sentence.openings = sorted(
+            {*sentence.triggers, *sentence.modifiers}
+            | {i for i in sentence.heads if sentence.kinds[i] != _LOW}
+            | {i for i, key in enumerate(keys) if sentence.name_words[i] and key in self._surnames}
+        )
         for start, end in lowercase_heads:
             # A lowercase head in running text (`phó`, `trưởng thôn` as a noun) opens no title
             # unless it follows a name's comma or dash, a parenthesis or `nguyên`/`quyền`:
             # `ông Lò Văn B, trưởng bản Hua Pạt`.
             before = sentence.word(start - 1)
-            if before in _NAME_SEPARATORS or before == "(" or start - 1 in sentence.modifiers:
-                if end > sentence.heads.get(start, 0):
-                    sentence.heads[start] = end
+            opens_title = before in _NAME_SEPARATORS or before == "(" or start - 1 in sentence.modifiers
+            if opens_title and end > sentence.heads.get(start, 0):
+                sentence.heads[start] = end
         return sentence
 
     def _organisation_fits(self, sentence: _Sentence, start: int, end: int) -> bool:
@@ -315,19 +477,16 @@ class OfficialsStage:
         return start > 0 and sentence.keys[start - 1] in self._organisation_nouns
 
     # ------------------------------------------------------------------ names
-    def _is_name_word(self, sentence: _Sentence, i: int) -> bool:
-        return (
-            0 <= i < len(sentence)
-            and sentence.kinds[i] == _CAP
-            and not sentence.covered[i]
-            and i not in sentence.triggers
-            and sentence.keys[i] not in self._not_name
-        )
+    @staticmethod
+    def _is_name_word(sentence: _Sentence, i: int) -> bool:
+        return 0 <= i < len(sentence.name_words) and sentence.name_words[i]
 
-    def _name_run(self, sentence: _Sentence, i: int) -> int:
+    @staticmethod
+    def _name_run(sentence: _Sentence, i: int) -> int:
         """End of the run of name-like words from `i` (== `i` when there is none)."""
-        k = i
-        while self._is_name_word(sentence, k):
+        name_words = sentence.name_words
+        k, n = i, len(name_words)
+        while k < n and name_words[k]:
             k += 1
         return k
 
@@ -357,7 +516,7 @@ class OfficialsStage:
     def _names_with_evidence(self, sentence: _Sentence) -> Iterable[str]:
         """Names this sentence settles on its own: after an honorific, or before a title.
         They decide later where a name starts when a title runs into it."""
-        for i in range(len(sentence)):
+        for i in sentence.openings:
             if i in sentence.triggers:
                 start = sentence.triggers[i]
                 end = self._name_run(sentence, start)
@@ -378,16 +537,30 @@ class OfficialsStage:
         for start in range(max(run_start, end - _MAX_NAME), end - 1):
             if " ".join(sentence.keys[start:end]) in known:
                 return start
-        start = run_start + self._place_length(sentence, run_start, end)
+        place = self._place_length(sentence, run_start, end)
+        if place == end - run_start:
+            return None  # `Bí thư Huyện ủy Lâm Bình`: the run is a place
+        # A place before the name (`UBND tỉnh Hà Nam Trương Quốc Huy`); but a place that would
+        # leave one syllable is the name's start instead (`Đinh Văn` is also a town).
+        start = run_start + place if end - run_start - place >= 2 else run_start
+        if start == run_start and _ends_with_any(sentence.keys, run_start, self._named_organisations):
+            start += 1  # `Công ty TNHH Hoàng Long`: the run opens with the organisation's own name
         if end - start < 2:
             return None
-        candidates = [i for i in range(start, end - 1) if sentence.keys[i] in self._surnames]
+        candidates = [
+            i
+            for i in range(start, end - 1)
+            if sentence.keys[i] in self._surnames
+            or (sentence.keys[i + 1] in self._middle_names and 3 <= end - i <= 4)
+        ]
         if candidates:
             first = candidates[0]
             if first == start and end - first <= _MAX_NAME:
                 # A rare family name (`Mai`, `Hà`) that begins a longer run yields to a common one
                 # that leaves a full name behind it: `... Hà Lang Nguyễn Văn A`.
-                later = [i for i in candidates[1:] if sentence.keys[i] in self._common_surnames and end - i >= 3]
+                later = [
+                    i for i in candidates[1:] if sentence.keys[i] in self._common_surnames and end - i >= 3
+                ]
                 if sentence.keys[first] in self._common_surnames or not later:
                     return first
                 return later[0]
@@ -395,27 +568,42 @@ class OfficialsStage:
             if full:
                 return full[-1]
             return candidates[-1] if end - candidates[-1] >= 2 else None
-        # After a level word a run with no family name is the place (`UBND xã Suối Giàng`).
-        if run_start in sentence.levels.values() or end - start > 4:
+        # No family name known. After a level word such a run is the place (`UBND xã Suối
+        # Giàng`); a run that ends in a place is an organisation (`Đảng ủy Than Quảng Ninh`);
+        # after a named organisation it is that organisation's name (`Đại học Hồng Đức`).
+        if run_start in sentence.levels.values() or end - start > 4 or start > run_start:
+            return None
+        if any(self._place_length(sentence, i, end) for i in range(start, end - 1)):
             return None
         return start if self._tagged_as_person(sentence, start, end) else None
 
     def _tagged_as_person(self, sentence: _Sentence, start: int, end: int) -> bool:
-        """underthesea's POS tags as the last resort for a name no rule settles (an unlisted
-        family name): the run must be proper nouns (`Np`) exactly."""
-        if self._pos_tag is None:
+        """underthesea's NER as the last resort for a name no rule settles (a family name the
+        lists lack): every syllable of the run must be inside a `PER` entity."""
+        if self._ner is None:
             try:
-                from underthesea import pos_tag  # imported late: it costs ~0.5 s to load
+                from underthesea import ner  # imported late: it costs ~0.5 s to load
             except ImportError:  # pragma: no cover - underthesea is a dependency
                 return False
-            self._pos_tag = pos_tag
-        target = sentence.span_text(start, end)
+            self._ner = ner
         try:
-            tagged = self._pos_tag(sentence.text)
+            tagged = self._ner(sentence.text)
         except Exception:  # a tagger failure must not cost the article its officials
             return False
-        proper = " ".join(word for word, tag in tagged if tag == "Np")
-        return bool(regex.search(rf"(?<!\w){regex.escape(target)}(?!\w)", proper))
+        person_chars: set[int] = set()
+        cursor = 0
+        for word, *_, label in tagged:
+            at = sentence.text.find(word, cursor)
+            if at < 0:
+                continue
+            cursor = at + len(word)
+            if label.endswith("PER"):
+                person_chars.update(range(at, cursor))
+        return all(
+            offset in person_chars
+            for i in range(start, end)
+            for offset in range(sentence.starts[i], sentence.ends[i])
+        )
 
     # ------------------------------------------------------------------ titles
     def _title_start(self, sentence: _Sentence, i: int) -> int | None:
@@ -435,10 +623,22 @@ class OfficialsStage:
         k = self._title_start(sentence, i)
         assert k is not None
         n = len(sentence)
+        # Right after `Ban Chỉ đạo` (or a head ending in `Ban`), before its level, the committee's
+        # purpose may follow in lowercase.
+        in_committee = sentence.keys[k - 1] in self._committee_nouns
         while k < n:
             if k in sentence.organisations:
-                k = sentence.organisations[k]
+                end = sentence.organisations[k]
+                in_committee = " ".join(sentence.keys[end - 2 : end]) in self._committee_nouns or (
+                    sentence.keys[end - 1] in self._committee_nouns
+                )
+                k = end
+            elif in_committee and k in sentence.committee_words:
+                k = sentence.committee_words[k]
+            elif k in sentence.heads and sentence.kinds[k] != _LOW:
+                k = sentence.heads[k]  # `Ủy viên Đoàn Chủ tịch Ủy ban ...`
             elif k in sentence.levels:
+                in_committee = False
                 k = sentence.levels[k]
                 if sentence.kinds[k - 1] != _PUNCT and k < n and sentence.kinds[k] == _NUM:
                     k += 1  # `thôn 3`
@@ -446,8 +646,17 @@ class OfficialsStage:
                     k += 1  # `UBND TP. Hà Tĩnh`
             elif sentence.kinds[k] in (_CAP, _ABBR) and k not in sentence.triggers:
                 k += 1
-            elif k in sentence.heads:
-                k = sentence.heads[k]
+            elif sentence.kinds[k] == _NUM and sentence.covered[k - 1] and k - 1 not in sentence.heads:
+                k += 1  # `Ban Chỉ đạo 35`, `Trung đoàn 88`
+            elif (
+                sentence.words[k] in ("-", "–")
+                and sentence.kinds[k - 1] in (_CAP, _ABBR)
+                and sentence.kinds[k + 1 : k + 2] in ([_CAP], [_ABBR])
+                and self._title_start(sentence, k + 1) is None
+            ):
+                k += 1  # `Công đoàn Than - Khoáng sản Việt Nam`
+            elif k in sentence.possessives:
+                k = sentence.possessives[k]
             elif k in sentence.joiners and self._title_start(sentence, k + 1) is not None:
                 k += 1
             elif k in sentence.numbered and sentence.kinds[k + 1 : k + 2] in ([_NUM], [_ABBR]):
@@ -473,18 +682,22 @@ class OfficialsStage:
 
     def _title_text(self, sentence: _Sentence, start: int, end: int) -> str:
         text = sentence.span_text(start, end)
-        text = self._title_tone.sub(lambda m: self._title_tone_map[m.group(0)], text)
-        for pattern, replacement in self._expansions:
-            text = pattern.sub(replacement, text)
+        if self._needs_rewriting.search(text):  # most titles hold no abbreviation to expand
+            text = self._title_tone.sub(lambda m: self._title_tone_map[m.group(0)], text)
+            for pattern, replacement in self._expansions:
+                text = pattern.sub(replacement, text)
         return " ".join(text.split()).strip(" ,;:-–")
 
-    def _titles_after_name(self, sentence: _Sentence, end: int, known: set[str]) -> tuple[list[str], int, str]:
+    def _titles_after_name(
+        self, sentence: _Sentence, end: int, known: set[str]
+    ) -> tuple[list[str], int, str]:
         """The titles written after a name ending at `end`: `, t1, t2`, `- t1`, `(t1, t2)`.
         Returns them, where reading stopped, and which shape it was."""
         k = end
         if sentence.word(k) == "(":
             close = next(
-                (j for j in range(k + 1, min(len(sentence), k + _MAX_PAREN)) if sentence.words[j] == ")"), None
+                (j for j in range(k + 1, min(len(sentence), k + _MAX_PAREN)) if sentence.words[j] == ")"),
+                None,
             )
             if close is not None:
                 if self._title_start(sentence, k + 1) is not None:
@@ -492,7 +705,7 @@ class OfficialsStage:
                     return titles, close + 1, "name_parenthesised_titles"
                 k = close + 1  # a position in a photo (`(giữa)`), then the titles
         if sentence.word(k) in _NAME_SEPARATORS and self._title_start(sentence, k + 1) is not None:
-            titles, stop = self._title_chain(sentence, k + 1, len(sentence), {","}, known)
+            titles, stop = self._title_chain(sentence, k + 1, len(sentence), _NAME_SEPARATORS, known)
             return titles, stop, "name_then_titles"
         return [], end, ""
 
@@ -508,41 +721,65 @@ class OfficialsStage:
         that runs into another person's name (`..., Chủ tịch UBND tỉnh Trần Văn B`) is left
         for that person."""
         titles: list[str] = []
-        k = i
-        while k < limit and self._title_start(sentence, k) is not None:
+        k, stop = i, i
+        while k < limit:
+            k = self._skip_chain_joiner(sentence, k) if titles else k
+            if self._title_start(sentence, k) is None:
+                break
             end = min(self._title_end(sentence, k), limit)
             if known is not None and titles:
                 body = self._title_start(sentence, k) or k
                 name_start = self._split_name(sentence, body, end, known)
                 if name_start is not None and end - name_start >= 3:
-                    return titles, k
+                    break
             titles.append(self._title_text(sentence, k, end))
-            if end < limit and sentence.words[end] in separators:
-                k = end + 1
-            else:
-                return titles, end
-        return titles, k
+            stop = end
+            if not (end < limit and sentence.words[end] in separators):
+                break
+            k = end + 1
+        return titles, stop
+
+    def _skip_chain_joiner(self, sentence: _Sentence, k: int) -> int:
+        """Past `đồng thời là`, `kiêm`, `nay là` when a title follows them, else `k`."""
+        for length in self._chain_joiners.lengths:
+            joined = tuple(sentence.keys[k : k + length]) in self._chain_joiners.phrases
+            if joined and self._title_start(sentence, k + length) is not None:
+                return k + length
+        return k
 
     # ------------------------------------------------------------------ the shapes
     def _parse(self, sentence: _Sentence, known: set[str]) -> list[_Mention]:
         mentions: list[_Mention] = []
-        i, n = 0, len(sentence)
-        while i < n:
+        i = 0
+        for opening in sentence.openings:
+            if opening < i:
+                continue  # read already as part of an earlier mention
+            i = opening
             if i in sentence.triggers:
                 i = self._after_honorific(sentence, i, known, mentions)
-            elif self._title_start(sentence, i) is not None and sentence.kinds[sentence.modifiers.get(i, i)] != _LOW:
+            elif (
+                self._title_start(sentence, i) is not None
+                and sentence.kinds[sentence.modifiers.get(i, i)] != _LOW
+            ):
                 i = self._titles_first(sentence, i, i in sentence.plural, known, mentions)
             elif self._is_name_word(sentence, i) and self._starts_unhonoured_name(sentence, i):
                 end = self._name_run(sentence, i)
                 titles, stop, rule = self._titles_after_name(sentence, end, known)
-                if titles and self._name_ok(sentence, i, end):
+                if titles and self._name_ok(sentence, i, end) and not self._is_signature(sentence, i, stop):
                     self._emit(sentence, i, end, titles, rule, mentions)
                     i = stop
                 else:
                     i = end
-            else:
-                i += 1
         return mentions
+
+    @staticmethod
+    def _is_signature(sentence: _Sentence, start: int, stop: int) -> bool:
+        """Whether `Name - Title` is the author's signature closing the article: alone on one of
+        its last lines, with nothing after the titles. A contributing cadre signs so; the gold
+        counts authors, like reporters, out."""
+        if not sentence.in_signature_zone:
+            return False
+        return all(kind == _PUNCT for kind in sentence.kinds[:start] + sentence.kinds[stop:])
 
     def _after_honorific(self, sentence: _Sentence, i: int, known: set[str], mentions: list[_Mention]) -> int:
         plural = i in sentence.plural
@@ -555,8 +792,15 @@ class OfficialsStage:
         if not self._name_ok(sentence, k, end):
             return max(k, i + 1)
         titles, stop, rule = self._titles_after_name(sentence, end, known)
-        self._emit(sentence, k, end, titles, rule or "name_then_titles", mentions)
+        rank = self._rank(sentence, i)
+        self._emit(sentence, k, end, rank + titles, rule or "name_then_titles", mentions, ranks=len(rank))
         return stop
+
+    def _rank(self, sentence: _Sentence, i: int) -> list[str]:
+        """The rank introducing a name, as a title (`Đại tá`), or nothing for an honorific."""
+        if i in sentence.ranks:
+            return [self._title_text(sentence, i, sentence.triggers[i])]
+        return []
 
     def _titles_first(
         self, sentence: _Sentence, i: int, plural: bool, known: set[str], mentions: list[_Mention]
@@ -582,25 +826,61 @@ class OfficialsStage:
             if separator == "," and self._title_start(sentence, end + 1) is not None:
                 k = end + 1
                 continue
-            if separator == "," and end + 1 in sentence.triggers:
-                # Apposition: `Chủ tịch UBND tỉnh, đồng chí Nguyễn Văn A`.
-                start = sentence.triggers[end + 1]
+            honorific = end + 1 if separator in _NAME_SEPARATORS else end
+            if honorific in sentence.triggers and not self._on_behalf_of(sentence, i):
+                # Apposition: `Chủ tịch UBND tỉnh, đồng chí Nguyễn Văn A`, `Bí thư Tỉnh ủy -
+                # đồng chí ...`, `Chủ tịch UBND xã ông ...`.
+                start = sentence.triggers[honorific]
                 stop = self._name_run(sentence, start)
                 if self._name_ok(sentence, start, stop):
                     more, after, _ = self._titles_after_name(sentence, stop, known)
-                    self._emit(sentence, start, stop, titles + more, "title_then_name", mentions)
+                    rank = self._rank(sentence, honorific)
+                    self._emit(sentence, start, stop, titles + rank + more, "title_then_name", mentions)
                     return after
-                return end + 1
-            if separator == ":" and (plural or self._shared_list_follows(sentence, end + 1)):
-                return self._shared_list(sentence, end + 1, titles, mentions, known)
+                return honorific
+            listed, introduced = self._after_list_introducer(sentence, end)
+            # `T: A` alone is too loose (a quotation may follow the colon); `T là A`, `T gồm A`
+            # and a real list after the colon are not.
+            if listed is not None and (
+                plural
+                or (introduced and sentence.keys[listed] in self._surnames)
+                or self._shared_list_follows(sentence, listed)
+            ):
+                return self._shared_list(sentence, listed, titles, mentions, known)
             return end
 
+    def _after_list_introducer(self, sentence: _Sentence, end: int) -> tuple[int | None, bool]:
+        """Where a list of holders starts after a title ending at `end` (past `:`, `là`, `gồm`,
+        `gồm:`; None when no name follows), and whether an introducing word was there."""
+        k = end
+        for length in reversed(self._list_introducers.lengths):
+            if tuple(sentence.keys[k : k + length]) in self._list_introducers.phrases:
+                k += length
+                break
+        introduced = k > end
+        if sentence.word(k) == ":":
+            k += 1
+        if k == end or not self._name_ok(sentence, k, self._name_run(sentence, k)):
+            return None, introduced
+        return k, introduced
+
+    def _on_behalf_of(self, sentence: _Sentence, i: int) -> bool:
+        """Whether the title at `i` is someone the next person stands in for or whose award it
+        is (`Thừa ủy quyền của Chủ tịch nước, đồng chí A trao ...`): not A's title."""
+        return _ends_with_any(sentence.keys, i, self._deputising)
+
     def _shared_list_follows(self, sentence: _Sentence, i: int) -> bool:
+        """Whether a list of holders opens at `i`: a name with a family name, followed by its
+        own title, by `;`/`,` or by `và` before the next name."""
         end = self._name_run(sentence, i)
         return (
             self._name_ok(sentence, i, end)
             and sentence.keys[i] in self._surnames
-            and (self._title_follows(sentence, end) or sentence.word(end) in _ITEM_SEPARATORS)
+            and (
+                self._title_follows(sentence, end)
+                or sentence.word(end) in _ITEM_SEPARATORS
+                or sentence.keys[end : end + 1] == ["và"]
+            )
         )
 
     def _shared_list(
@@ -611,6 +891,8 @@ class OfficialsStage:
         n = len(sentence)
         while k < n:
             if k in sentence.triggers:
+                if k > i:
+                    break  # `...; đồng chí C, ...` introduces someone outside the list
                 k = sentence.triggers[k]
             end = self._name_run(sentence, k)
             if not self._name_ok(sentence, k, end):
@@ -627,14 +909,19 @@ class OfficialsStage:
         return max(k, i + 1)
 
     def _quoted_as_history(self, sentence: _Sentence, start: int, end: int) -> bool:
-        before = tuple(sentence.keys[max(0, start - 4) : start])
-        after = tuple(sentence.keys[end : end + 4])
-        return any(before[len(before) - len(p) :] == p for p in self._quotation_before if len(p) <= len(before)) or any(
-            after[: len(p)] == p for p in self._quotation_after
+        return _ends_with_any(sentence.keys, start, self._quotation_before) or _starts_with_any(
+            sentence.keys, end, self._quotation_after
         )
 
     def _emit(
-        self, sentence: _Sentence, start: int, end: int, titles: list[str], rule: str, mentions: list[_Mention]
+        self,
+        sentence: _Sentence,
+        start: int,
+        end: int,
+        titles: list[str],
+        rule: str,
+        mentions: list[_Mention],
+        ranks: int = 0,
     ) -> None:
         if self._quoted_as_history(sentence, start, end):
             return
@@ -643,34 +930,47 @@ class OfficialsStage:
                 name=sentence.span_text(start, end),
                 start=sentence.offset + sentence.starts[start],
                 end=sentence.offset + sentence.ends[end - 1],
-                titles=[t for t in titles if t],
+                titles=titles,
                 rule=rule,
+                ranks=ranks,
             )
         )
 
     # ------------------------------------------------------------------ one record a person
+    @staticmethod
+    def _add_title(person: _Person, title: str) -> None:
+        """Add `title` unless the person has it already, also as a longer or shorter form:
+        `Phó Bí thư Thường trực Thành ủy` repeats `Phó Bí thư Thường trực Thành ủy Bảo Lộc`,
+        and the form seen first stays."""
+        key = _phrase_key(title)
+        if not key:
+            return
+        for known in person.title_keys:
+            if known == key or known.startswith(key + " ") or key.startswith(known + " "):
+                return
+        person.title_keys.append(key)
+        person.titles.append(title)
+
     def _merge(self, mentions: list[_Mention], content: str) -> list[Official]:
         people: dict[str, _Person] = {}
         for mention in mentions:
-            key = self._name_key(mention.name)
+            key = _phrase_key(mention.name)
             person = people.get(key)
             if person is None:
-                person = people[key] = _Person(mention.name, mention.start, mention.end, [], set(), "")
+                person = people[key] = _Person(mention.name, mention.start, mention.end, [], [], "")
             elif mention.start < person.start:
                 person.start, person.end = mention.start, mention.end
             for title in mention.titles:
-                title_key = self._name_key(title)
-                if title_key not in person.title_keys:
-                    person.title_keys.add(title_key)
-                    person.titles.append(title)
+                self._add_title(person, title)
+            if len(mention.titles) > mention.ranks:
+                person.holds_office = True
             if mention.titles and not person.rule:
                 person.rule = mention.rule
         officials: list[Official] = []
         for person in people.values():
-            if not person.titles:
+            if not person.holds_office:
                 continue
-            first = regex.search(rf"(?<!\w){regex.escape(person.name)}(?!\w)", content)
-            start = first.start() if first else person.start
+            start = _first_word_occurrence(content, person.name, person.start)
             officials.append(
                 Official(
                     name=person.name,

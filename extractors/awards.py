@@ -31,9 +31,6 @@ _BARE_VERB = regex.compile(r"\s*(?:và\s+|đồng thời\s+)?(?:tặng|trao|trao
 _RECIPIENTS = regex.compile(r"\d[\d.]*\s+(?:tập thể|cá nhân)(?:\s*(?:và|,)\s*cá nhân)?", regex.IGNORECASE)
 
 
-def _alt(patterns: list[str]) -> str:
-    return "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True))
-
 
 @dataclass
 class _Group:
@@ -63,16 +60,16 @@ class AwardsStage:
         words = vocab.load("awards")
         flags = regex.IGNORECASE
         self._award_names = [(regex.compile(rf"(?<!\w)(?:{p})(?!\w)", flags), v) for p, v in words["award_names"].items()]
-        collective = _alt(words["collective_units"])
-        individual = _alt(words["individual_units"])
+        collective = vocab.alternation(words["collective_units"])
+        individual = vocab.alternation(words["individual_units"])
         self._unit = regex.compile(
             rf"\s*(?:(?P<combined>(?:{collective})\s*(?:và|,)\s*(?:{individual}))|(?P<coll>{collective})|(?P<ind>{individual}))(?!\w)",
             flags,
         )
         self._joiner = regex.compile(r"\s*(?:,|và|cùng)?\s*$", flags)
         self._giver_after = regex.compile(r"^\s*(?:[“\"][^”\"]{1,80}[”\"]\s*)?của\s+(?P<giver>[^,;.()]+)", flags)
-        self._giver_stop = regex.compile(_alt(words["giver_stops"]), flags)
-        verbs = _alt(words["giving_verbs"])
+        self._giver_stop = regex.compile(vocab.alternation(words["giver_stops"]), flags)
+        verbs = vocab.alternation(words["giving_verbs"])
         self._giver_before = regex.compile(
             rf"(?:^|[,;:]\s*|\bdịp này\s*,?\s*)(?P<giver>(?:(?:đồng chí|ông|bà)\s+)?[^,;:]{{2,80}}?)\s+(?:đã\s+)?(?:quyết định\s+)?(?:{verbs})\s*$",
             flags,

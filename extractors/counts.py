@@ -50,9 +50,6 @@ _QUOTED = regex.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _NAME_TAIL = r"(?:\s*[“\"”'‘’]?\s*(?:dân vận khéo|DVK)\s*[”\"“'’‘]?)?"
 
 
-def _alt(patterns: list[str]) -> str:
-    return "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True))
-
 
 @dataclass(frozen=True)
 class _Mention:
@@ -71,34 +68,34 @@ class CountsStage:
     def __init__(self) -> None:
         words = vocab.load("counts")
         flags = regex.IGNORECASE
-        self._noun = regex.compile(rf"\s*(?P<noun>{_alt(words['model_nouns'])}){_NAME_TAIL}", flags)
-        self._exemplary_after = regex.compile(rf"\s*(?:{_alt(words['exemplary_markers'])})(?!\w)", flags)
+        self._noun = regex.compile(rf"\s*(?P<noun>{vocab.alternation(words['model_nouns'])}){_NAME_TAIL}", flags)
+        self._exemplary_after = regex.compile(rf"\s*(?:{vocab.alternation(words['exemplary_markers'])})(?!\w)", flags)
         cue_groups = [
-            f"(?P<{status}>{_alt(cues)})" for status, cues in words["status_cues"].items()
+            f"(?P<{status}>{vocab.alternation(cues)})" for status, cues in words["status_cues"].items()
         ]
         self._cue = regex.compile(rf"(?<!\w)(?:{'|'.join(cue_groups)})(?!\w)", flags)
         self._strong = frozenset(words["strong_statuses"])
         self._field_keywords = [
-            (field, regex.compile(rf"(?<!\w)(?:{_alt(keys)})(?!\w)", flags))
+            (field, regex.compile(rf"(?<!\w)(?:{vocab.alternation(keys)})(?!\w)", flags))
             for field, keys in words["fields"].items()
         ]
-        all_keywords = _alt([k for keys in words["fields"].values() for k in keys])
+        all_keywords = vocab.alternation([k for keys in words["fields"].values() for k in keys])
         self._verb_in_field_name = regex.compile(
             rf"(?<!\w)(?:xây dựng|thực hiện|triển khai|duy trì)\s+(?:[\w-]+\s+){{0,2}}?(?:{all_keywords})(?!\w)", flags
         )
         self._any_field_keyword = regex.compile(rf"(?<!\w)(?:{all_keywords})(?!\w)", flags)
-        self._all_fields = regex.compile(rf"(?<!\w)(?:{_alt(words['all_fields'])})(?!\w)", flags)
+        self._all_fields = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['all_fields'])})(?!\w)", flags)
         self._field_phrase = regex.compile(
             r"(?<!\w)lĩnh vực\s+(?P<phrase>[^;:.\d“”\"]+?)"
             r"(?=\s*(?:[;:.]|,?\s*(?:có|với|là|gồm|đạt|chiếm|được|trong đó|toàn)\s|$|\d))",
             flags,
         )
-        self._delta_before = regex.compile(rf"(?<!\w)(?:{_alt(words['delta_words'])})\s*$", flags)
-        self._delta_after = regex.compile(rf"^\s*(?:[^\s,;]+\s+){{0,4}}?(?:{_alt(words['delta_after'])})", flags)
-        self._target = regex.compile(rf"(?<!\w)(?:{_alt(words['target_words'])})(?!\w)", flags)
-        self._cumulative = regex.compile(rf"(?<!\w)(?:{_alt(words['cumulative_cues'])})(?!\w)", flags)
+        self._delta_before = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['delta_words'])})\s*$", flags)
+        self._delta_after = regex.compile(rf"^\s*(?:[^\s,;]+\s+){{0,4}}?(?:{vocab.alternation(words['delta_after'])})", flags)
+        self._target = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['target_words'])})(?!\w)", flags)
+        self._cumulative = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['cumulative_cues'])})(?!\w)", flags)
         # Used with .match(text, pos): anchored at the sentence start without `^`.
-        self._list_opener = regex.compile(rf"\s*(?:{_alt(words['list_openers'])})", flags)
+        self._list_opener = regex.compile(rf"\s*(?:{vocab.alternation(words['list_openers'])})", flags)
         self._linking_end = regex.compile(
             r"(?:có|với|là|gồm|đạt|:|-|\()\s*(?:tổng số\s*(?:là\s*)?)?(?:có\s*)?$", flags
         )
@@ -107,8 +104,8 @@ class CountsStage:
             flags,
         )
         self._prefilter = regex.compile(r"mô hình|điển hình|(?-i:MH)", flags)
-        self._list_trigger = regex.compile(rf",?\s*(?<!\w)(?:{_alt(words['list_triggers'])})(?!\w)\s*:?", flags)
-        links = _alt(words["noun_first_links"])
+        self._list_trigger = regex.compile(rf",?\s*(?<!\w)(?:{vocab.alternation(words['list_triggers'])})(?!\w)\s*:?", flags)
+        links = vocab.alternation(words["noun_first_links"])
         self._noun_first_anywhere = regex.compile(rf"(?<!\w){words['noun_first']}", flags)
         self._noun_first = regex.compile(
             rf"(?<!\w){words['noun_first']}(?P<rest>[^.;:\d]{{0,80}}?)\s*(?:{links})\s*$", flags

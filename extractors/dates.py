@@ -162,9 +162,6 @@ def _before(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern, regex.REVERSE)
 
 
-def _alternation(entries: list[str]) -> str:
-    return "(?:" + "|".join(f"(?:{e})" for e in sorted(entries, key=len, reverse=True)) + ")"
-
 
 class FigureFinder:
     """Finds statements of a count of models (`1.635 mô hình`, `mười hai mô hình`).
@@ -174,8 +171,8 @@ class FigureFinder:
 
     def __init__(self) -> None:
         periods = vocab.load("periods")
-        units = _alternation([u.lower() for u in periods["figure_units"]])
-        words = _alternation([regex.escape(w) for w in periods["number_words"]])
+        units = vocab.alternation([u.lower() for u in periods["figure_units"]])
+        words = vocab.alternation([regex.escape(w) for w in periods["number_words"]])
         self._unit = regex.compile(rf"{units}(?!\w)")
         self._number_before = _before(
             rf"(?<![\w.,/])(?:\d{{1,3}}(?:\.\d{{3}})+|\d+|{words}(?:{_H}+mươi)?(?:{_H}+\w+)?)"
@@ -272,12 +269,12 @@ class DatesStage:
     def __init__(self) -> None:
         words = vocab.load("dates")
         periods = vocab.load("periods")
-        weekday = _alternation(words["weekdays"])
-        publish_label = _alternation(words["publish_labels"])
-        update_label = _alternation(words["update_labels"])
-        opener = _alternation(words["event_openers"])
-        boundary = _alternation(words["boundary_words"])
-        document_kind = _alternation(words["document_kinds"])
+        weekday = vocab.alternation(words["weekdays"])
+        publish_label = vocab.alternation(words["publish_labels"])
+        update_label = vocab.alternation(words["update_labels"])
+        opener = vocab.alternation(words["event_openers"])
+        boundary = vocab.alternation(words["boundary_words"])
+        document_kind = vocab.alternation(words["document_kinds"])
         date_lead = rf"{_H}*:?{_H}*(?:lúc{_H}*)?(?:{_TIME}{_H}*[,\-–|]?{_H}*)?(?:ngày{_H}*)?$"
         # What stands before the date of a header line, strongest first: a label naming
         # publication, one naming an update, a weekday.
@@ -303,13 +300,13 @@ class DatesStage:
         )
         self._document_anywhere = regex.compile(rf"(?<!\w){document_kind}{_H}+(?:số{_H}*)?\d")
 
-        heads = _alternation(periods["range_heads"])
-        parts = _alternation(periods["year_parts"])
-        recent = _alternation(periods["recent_years"])
+        heads = vocab.alternation(periods["range_heads"])
+        parts = vocab.alternation(periods["year_parts"])
+        recent = vocab.alternation(periods["recent_years"])
         self._number_words: dict[str, int] = {k.lower(): int(v) for k, v in periods["number_words"].items()}
-        number_word = _alternation([regex.escape(w) for w in self._number_words])
-        target_cue = _alternation(periods["target_cues"])
-        until_now = _alternation(periods["until_now"])
+        number_word = vocab.alternation([regex.escape(w) for w in self._number_words])
+        target_cue = vocab.alternation(periods["target_cues"])
+        until_now = vocab.alternation(periods["until_now"])
         # Around a year: what follows makes a range or a span to now, what precedes names it.
         self._range_tail = regex.compile(rf"{_H}*(?:-|–|—|đến|tới){_H}*(?:năm{_H}+)?(?P<y2>{YEAR})(?![\d/])")
         self._range_head = _before(rf"(?<!\w)(?P<head>{heads}){_H}*:?{_H}*\(?{_H}*(?:năm{_H}+)?$|\({_H}*$")
@@ -329,11 +326,11 @@ class DatesStage:
         self._review_count = regex.compile(
             rf"(?<!\w)(?:tổng{_H}+kết|sơ{_H}+kết|sau|qua){_H}+(?P<n>\d{{1,2}}|{number_word}){_H}+năm(?!{_H}*\d)(?!\w)"
         )
-        self._plan_before = regex.compile(rf"(?<!\w){_alternation(periods['plan_cues'])}(?!\w)")
-        self._review_before = regex.compile(rf"(?<!\w){_alternation(periods['review_cues'])}(?!\w)")
+        self._plan_before = regex.compile(rf"(?<!\w){vocab.alternation(periods['plan_cues'])}(?!\w)")
+        self._review_before = regex.compile(rf"(?<!\w){vocab.alternation(periods['review_cues'])}(?!\w)")
         self._quarter = regex.compile(rf"(?<!\w)quý{_H}+(?:i{{1,3}}|iv|[1-4]){_H}*(?:/|năm){_H}*(?P<y>{YEAR})(?!\d)")
-        self._comparison_before = _before(rf"{_alternation(periods['comparison_cues'])}\s*$")
-        self._subset_before = _before(rf"(?<!\w){_alternation(periods['subset_cues'])}\s*,?\s*$")
+        self._comparison_before = _before(rf"{vocab.alternation(periods['comparison_cues'])}\s*$")
+        self._subset_before = _before(rf"(?<!\w){vocab.alternation(periods['subset_cues'])}\s*,?\s*$")
         self._figures = FigureFinder()
 
     # ------------------------------------------------------------------ stage

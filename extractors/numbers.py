@@ -33,15 +33,12 @@ def _vocab() -> dict:  # type: ignore[type-arg]
 _WORD = regex.compile(r"\w+")
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
 
 @cache
 def _word_number_pattern() -> str:
     v = _vocab()
     words = [*v["units"], v["tens_word"], v["ten"], v["hundred"], *v["thousands"], v["million"], *v["fillers"]]
-    word = _alternation(words)
+    word = vocab.alternation(words, escape=True)
     # A run of number words, separated by single spaces.
     return rf"(?:{word})(?:\s(?:{word}))*"
 
@@ -65,7 +62,7 @@ def word_number_pattern() -> regex.Pattern[str]:
 @cache
 def _qualifier_before() -> regex.Pattern[str]:
     v = _vocab()
-    words = _alternation([w for ws in v["qualifiers"].values() for w in ws])
+    words = vocab.alternation([w for ws in v["qualifiers"].values() for w in ws], escape=True)
     return regex.compile(rf"(?<!\w)(?P<qual>{words})\s+$", regex.IGNORECASE)
 
 

@@ -286,9 +286,6 @@ def _either_case(phrase: str) -> str:
     return r"[^\S\n]+".join(words)
 
 
-def _alternation(entries: list[str]) -> str:
-    return "(?:" + "|".join(f"(?:{e})" for e in sorted(entries, key=len, reverse=True)) + ")"
-
 
 class PlacesStage:
     name = "places"
@@ -305,8 +302,8 @@ class PlacesStage:
         self._run = regex.compile(rf"{_RUN_WORD}(?:[^\S\n]+(?:[-–][^\S\n]+)?{_RUN_WORD})*")
         self._run_word = regex.compile(r"\S+")
         self._name = regex.compile(_NAME)
-        unit_words = _alternation([regex.escape(w).replace(r"\ ", r"[^\S\n]+") for w in _UNIT_WORDS])
-        descriptors = _alternation(words["unit_descriptors"])
+        unit_words = vocab.alternation([regex.escape(w).replace(r"\ ", r"[^\S\n]+") for w in _UNIT_WORDS])
+        descriptors = vocab.alternation(words["unit_descriptors"])
         self._unit_before = regex.compile(
             rf"(?<![\w.])(?P<unit>{unit_words})(?:[^\S\n]+(?:{descriptors}))?[^\S\n]*$", regex.REVERSE
         )
@@ -341,7 +338,7 @@ class PlacesStage:
             ci,
         )
         self._outlet_names = {fold(k): v for k, v in words["outlets"].items()}
-        openers = _alternation(words["source_openers"])
+        openers = vocab.alternation(words["source_openers"])
         self._source_line = regex.compile(
             rf"[^\S\n]*\(?[^\S\n]*(?:{openers})[^\S\n]*:?[^\S\n]*(?P<source>[^\n()]{{2,100}})", ci
         )
@@ -351,13 +348,13 @@ class PlacesStage:
         # One pattern for every level's words, read in the lower-cased copy; the group names the level.
         self._scope_words = regex.compile(
             "|".join(
-                rf"(?P<{level}>(?<!\w){_alternation(entries)}(?!\w))" for level, entries in words["scope_words"].items()
+                rf"(?P<{level}>(?<!\w){vocab.alternation(entries)}(?!\w))" for level, entries in words["scope_words"].items()
             )
         )
-        self._national_organ = regex.compile(_alternation(words["national_organs"]))
-        self._agency_head = regex.compile(rf"(?<!\w){_alternation(words['agency_heads'])}")
-        self._subject_verb = regex.compile(rf"(?<!\w){_alternation(words['subject_verbs'])}(?!\w)")
-        self._merger_sign = regex.compile(_alternation(words["merger_signs"]))
+        self._national_organ = regex.compile(vocab.alternation(words["national_organs"]))
+        self._agency_head = regex.compile(rf"(?<!\w){vocab.alternation(words['agency_heads'])}")
+        self._subject_verb = regex.compile(rf"(?<!\w){vocab.alternation(words['subject_verbs'])}(?!\w)")
+        self._merger_sign = regex.compile(vocab.alternation(words["merger_signs"]))
         self._figures = FigureFinder()
         # What may stand before the subject of an opening sentence: the day, a venue, a span.
         self._opening = regex.compile(

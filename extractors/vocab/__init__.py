@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 VOCAB_DIR = Path(__file__).resolve().parent
@@ -22,6 +23,15 @@ def load(name: str) -> Any:
     path = VOCAB_DIR / f"{name}.yaml"
     with path.open(encoding="utf-8") as handle:
         return _nfc(yaml.safe_load(handle))
+
+
+def alternation(patterns: list[str], *, escape: bool = False) -> str:
+    """One regex group matching any of `patterns`, longest first (so "gồm có" beats "gồm").
+
+    `escape=True` for plain words; vocabulary entries are otherwise regexes themselves.
+    """
+    entries = sorted(set(patterns), key=len, reverse=True)
+    return "(?:" + "|".join(f"(?:{regex.escape(p) if escape else p})" for p in entries) + ")"
 
 
 def names() -> list[str]:

@@ -54,21 +54,64 @@ def cli() -> None:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @db_option(exists=False)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
-@click.option("--batch-size", default=200, show_default=True, help="Articles per write transaction.")
-def run(inputs: tuple[Path, ...], db_path: Path, quiet: bool, batch_size: int) -> None:
+@click.option("--batch-size", default=200, show_default=True, type=click.IntRange(min=1),
+              help="Articles per write transaction.")
+@click.option("--workers", "-w", type=click.IntRange(min=1),
+              help="Extraction processes (local engine; default 1, in this process) or the number of "
+                   "workers of the local Dask cluster (dask engine without --scheduler; default 2).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: this machine's processes, or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler to send extraction to, e.g. tcp://host:8786 (with --engine dask; "
+                   "without it a local cluster is started).")
+@click.option("--chunk-size", default=32, show_default=True, type=click.IntRange(min=1),
+              help="Articles per task sent to a worker.")
+@click.option("--busy-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds to wait for another run writing the same database before giving up.")
+@click.option("--text-field", "text_fields", multiple=True, metavar="NAME",
+              help="JSON Lines key / CSV column holding the article text (repeatable or comma-separated; "
+                   "the first present wins). Default: text, content, body.")
+@click.option("--url-field", "url_fields", multiple=True, metavar="NAME",
+              help="Key/column holding the article URL (its source). Default: url, link.")
+@click.option("--title-field", "title_fields", multiple=True, metavar="NAME",
+              help="Key/column holding the title. Default: title.")
+@click.option("--date-field", "date_fields", multiple=True, metavar="NAME",
+              help="Key/column holding the publish date. Default: date, published, publish_date.")
+def run(inputs: tuple[Path, ...], db_path: Path, quiet: bool, batch_size: int, workers: int | None,
+        engine: str, scheduler: str | None, chunk_size: int, busy_timeout: float,
+        text_fields: tuple[str, ...], url_fields: tuple[str, ...], title_fields: tuple[str, ...],
+        date_fields: tuple[str, ...]) -> None:
     """Read INPUTS (files, folders; default: the bundled sample corpus), extract, store.
 
+    INPUTS may be text, HTML, JSON Lines/JSON, CSV/TSV, ZIP/tar archives and WARC web
+    archives; text may be UTF-8, UTF-16, Windows-1258 or TCVN3 (.VnTime).
+
     Re-running over the same inputs stores nothing twice: articles are keyed by a hash of
-    their cleaned text. Inputs that cannot be read are recorded in the `failures` table and
-    make the exit status 1, after everything else is saved.
+    their cleaned text, and those already stored are skipped before extraction, so a run that
+    was interrupted simply continues. Inputs that cannot be read are recorded in the `failures`
+    table and make the exit status 1, after everything else is saved.
+
+    \b
+    Examples:
+      run archive/ --db out/pipeline.db --workers 4
+      run archive/ --engine dask                              # local Dask cluster
+      run archive/ --engine dask --scheduler tcp://host:8786  # a real cluster
     """
+    from corpora.readers import ReaderOptions
+    from pipeline.engines import EngineError
     from pipeline.runner import run as run_pipeline
     from pipeline.store import StoreError
 
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     paths = list(inputs) or [SAMPLE_TEXTS]
     try:
-        summary = run_pipeline(paths, db_path, quiet=quiet, batch_size=batch_size)
-    except StoreError as exc:
+        summary = run_pipeline(
+            paths, db_path, quiet=quiet, batch_size=batch_size, workers=workers, engine=engine,
+            scheduler=scheduler, chunk_size=chunk_size, busy_timeout=busy_timeout,
+            reader_options=ReaderOptions.from_cli(text_fields, url_fields, title_fields, date_fields),
+        )
+    except (StoreError, EngineError) as exc:
         raise CommandError(str(exc)) from exc
     for source, reason in summary.failures:
         click.echo(f"failed: {source}: {reason}", err=True)
@@ -78,8 +121,91 @@ def run(inputs: tuple[Path, ...], db_path: Path, quiet: bool, batch_size: int) -
             f"already present {summary.skipped}, failed {summary.failed}, "
             f"figures {summary.figures}  ->  {db_path}"
         )
+        click.echo(
+            f"{summary.seconds:.1f} s, {summary.articles_per_second:.0f} articles/s "
+            f"({summary.engine} engine, {summary.workers} worker{'s' if summary.workers != 1 else ''})"
+        )
         _print_found(db_path)
     sys.exit(summary.exit_code)
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r}: expected whole numbers separated by commas") from exc
+    if not values or min(values) < 1:
+        raise click.BadParameter(f"{text!r}: expected numbers of at least 1")
+    return values
+
+
+@cli.command()
+@click.option("--articles", "-n", default=2000, show_default=True, type=click.IntRange(min=1),
+              help="Synthetic articles per measured run.")
+@click.option("--workers-list", default="1,2", show_default=True,
+              help="Worker counts to measure, comma-separated.")
+@click.option("--memory-scan", default="", metavar="SIZES",
+              help="Also measure peak memory at these archive sizes, e.g. 1000,50000 (slow).")
+@click.option("--reference-articles", default=40, show_default=True, type=click.IntRange(min=0),
+              help="Articles for the underthesea word_tokenize reference (0: skip it).")
+@click.option("--keep", "keep_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Build the archive and databases here and keep them (default: a temporary folder).")
+@click.option("--no-stages", is_flag=True,
+              help="Run no extraction stage: the machinery alone (read, prepare, store), its ceiling.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def bench(articles: int, workers_list: str, memory_scan: str, reference_articles: int,
+          keep_dir: Path | None, no_stages: bool, as_json: bool) -> None:
+    """Measure throughput and memory on a synthetic archive built from the sample corpus.
+
+    Reports, on the same articles: end-to-end articles per second for each worker count,
+    CPU time per article, peak memory of the process tree, database bytes per article, the
+    time of a re-run that finds everything stored, and underthesea's word_tokenize rate as a
+    reference. Each run is a fresh process; other load on the machine lowers the rates.
+    """
+    from pipeline.bench import benchmark, format_report
+
+    workers = _int_list(workers_list)
+    sizes = _int_list(memory_scan) if memory_scan else []
+    if len(sizes) == 1:
+        raise click.BadParameter("give two sizes or more, e.g. 1000,50000", param_hint="--memory-scan")
+
+    def say(message: str) -> None:
+        click.echo(f"bench: {message}", err=True)
+
+    try:
+        report = benchmark(articles, workers, sizes, reference_articles=reference_articles,
+                           work_dir=keep_dir, stages=not no_stages, progress=say)
+    except RuntimeError as exc:
+        raise CommandError(str(exc)) from exc
+    if as_json:
+        import json
+
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report))
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@db_option(exists=False)
+def merge(sources: tuple[Path, ...], db_path: Path) -> None:
+    """Merge databases written by separate runs (SOURCES) into --db.
+
+    Spread a large archive over machines without a cluster: run each part where it is, then
+    merge. Articles already in --db (same content hash) are kept once; failures are merged too;
+    run `check` afterwards to recompute the checks over everything.
+    """
+    from pipeline.merge import merge_databases
+    from pipeline.store import StoreError
+
+    try:
+        merged = merge_databases(db_path, sources)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    for path, stats in merged:
+        click.echo(f"{path}: added {stats.stored} articles ({stats.figures} figures), "
+                   f"{stats.skipped} already present")
+    click.echo(f"merged {len(merged)} database{'s' if len(merged) != 1 else ''} into {db_path}")
 
 
 def _print_found(db_path: Path) -> None:
@@ -147,12 +273,29 @@ def export(db_path: Path, out_dir: Path, parquet: bool) -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
               help="Exit 1 when a finding of this severity (or worse) exists.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the counts, not the report.")
-def check(db_path: Path, fail_on: str, quiet: bool) -> None:
+@click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Also score the findings against this gold file's `expected_checks` "
+                   "(articles matched by input file stem = gold id).")
+def check(db_path: Path, fail_on: str, quiet: bool, gold_path: Path | None) -> None:
     """Check the stored figures (sums, orders, conflicts, plausibility); fill `checks`."""
-    from pipeline.checks import format_findings, run_checks
+    from pipeline.checks import (
+        article_ids_by_stem,
+        format_findings,
+        load_gold,
+        run_checks,
+        score_against_gold,
+    )
+    from pipeline.store import StoreError
 
-    findings = run_checks(db_path)
+    try:
+        findings = run_checks(db_path)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
     click.echo(format_findings(findings, db_path=db_path, summary_only=quiet))
+    if gold_path:
+        score = score_against_gold(findings, load_gold(gold_path), article_ids_by_stem(db_path))
+        click.echo("")
+        click.echo(score.format())
     levels = {"error": {"error"}, "warning": {"error", "warning"}, "never": set()}[fail_on]
     if any(f.severity in levels for f in findings):
         sys.exit(1)
@@ -166,12 +309,20 @@ def check(db_path: Path, fail_on: str, quiet: bool) -> None:
               help="Provinces before the 2025 merger (63) or after it (34).")
 @click.option("--year", type=int, help="Only figures whose reported period contains this year.")
 @click.option("--period", help="Only figures of this reported period, e.g. 2021-2025.")
+@click.option("--cumulative", is_flag=True, help="Compare running totals (từ năm 2009 đến nay) instead.")
 def compare(db_path: Path, csv_path: Path | None, chart_path: Path | None, structure: str,
-            year: int | None, period: str | None) -> None:
-    """One row per province, columns per field and status (province-scope figures only)."""
-    from pipeline.compare import compare_provinces, format_table, write_chart
+            year: int | None, period: str | None, cumulative: bool) -> None:
+    """One row per province, columns per field and status (province-scope figures only).
 
-    table = compare_provinces(db_path, structure=structure, year=year, period=period)
+    Several articles giving the same province and period: the latest published wins
+    (`sources` counts them, `disagreements` counts the cells where they differed).
+    """
+    from pipeline.compare import CompareError, compare_provinces, format_table, write_chart
+
+    try:
+        table = compare_provinces(db_path, structure=structure, year=year, period=period, cumulative=cumulative)
+    except CompareError as exc:
+        raise CommandError(str(exc)) from exc
     if csv_path:
         csv_path.parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(csv_path, encoding="utf-8-sig", index=False)

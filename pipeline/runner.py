@@ -1,23 +1,37 @@
-"""Runs the stages over inputs and hands whole articles to the one store, in batches.
+"""Runs the stages over inputs and hands whole articles to the one writer, in batches.
 
-Extraction is pure and per document; storing is the only I/O. A document whose text is already
-in the database (same content hash) is skipped before extraction, so a re-run costs a hash per
-article. Bad inputs become `failures` rows, never exceptions.
+The parent process reads inputs as a stream, computes each article's id (the hash of its
+cleaned text) and asks the database which ids it already holds: those are skipped before any
+extraction, so a re-run costs a read and a hash per article. New articles go, in chunks, to an
+engine (this process, local worker processes, or a Dask cluster) and come back as plain rows;
+the parent alone writes them, a batch per transaction. A run killed at any moment leaves whole
+articles or none, and the next run stores exactly what is missing.
+
+Bad inputs become `failures` rows, never exceptions.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from corpora.readers import ReadFailure, read_inputs
-from pipeline.api import Extraction, Extractor
-from pipeline.document import Document, RawDocument
-from pipeline.store import SaveStats, Store
+from corpora.readers import ReaderOptions, ReadFailure, ReadResult, iter_files, read_inputs
+from pipeline.document import RawDocument, clean_text, content_id
+from pipeline.engines import Engine, make_engine
+from pipeline.store import BUSY_TIMEOUT_S, ArticleRows, Store
 
-BATCH_SIZE = 200
+BATCH_SIZE = 200  # articles per write transaction
+CHUNK_SIZE = 32  # articles per task sent to a worker: large enough to amortise the pickling
+# A batch is written at least this often, so a slow run (heavy extractors) that is killed
+# loses seconds of work, and the stored count the progress bar shows stays current.
+FLUSH_SECONDS = 2.0
+# Inputs whose files hold exactly one article: with only these, counting files counts articles
+# and the progress bar can show the time left.
+ONE_ARTICLE_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 
 
 @dataclass
@@ -28,71 +42,213 @@ class RunSummary:
     failed: int = 0
     figures: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    engine: str = "local"
+    workers: int = 1
 
     @property
     def exit_code(self) -> int:
         return 1 if self.failed else 0
 
-
-def _batches(items: Iterable[RawDocument | ReadFailure], size: int) -> Iterator[list[RawDocument | ReadFailure]]:
-    batch: list[RawDocument | ReadFailure] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    @property
+    def articles_per_second(self) -> float:
+        return self.read / self.seconds if self.seconds > 0 else 0.0
 
 
 def run(
     inputs: Sequence[str | Path],
     db_path: str | Path,
     *,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
     quiet: bool = False,
     batch_size: int = BATCH_SIZE,
+    chunk_size: int = CHUNK_SIZE,
+    busy_timeout: float = BUSY_TIMEOUT_S,
+    reader_options: ReaderOptions | None = None,
 ) -> RunSummary:
-    """Read every input, extract, store; return what happened."""
-    summary = RunSummary()
-    extractor = Extractor()
-    progress = _progress(quiet)
-    with Store(db_path) as store:
+    """Read every input, extract what is new, store it; return what happened.
+
+    `reader_options` names the JSON Lines/CSV fields holding text, URL, title and date.
+    """
+    show_progress = not quiet and sys.stderr.isatty()
+    total = count_articles(inputs) if show_progress else None
+    return run_documents(
+        read_inputs(inputs, reader_options),
+        db_path,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        progress=show_progress,
+        total=total,
+        batch_size=batch_size,
+        chunk_size=chunk_size,
+        busy_timeout=busy_timeout,
+    )
+
+
+def run_documents(
+    items: Iterable[ReadResult],
+    db_path: str | Path,
+    *,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    progress: bool = False,
+    total: int | None = None,
+    batch_size: int = BATCH_SIZE,
+    chunk_size: int = CHUNK_SIZE,
+    busy_timeout: float = BUSY_TIMEOUT_S,
+) -> RunSummary:
+    """The run over raw documents (or read failures) from any source, e.g. a generator."""
+    started = time.perf_counter()
+    summary = RunSummary(engine=engine)
+    with Store(db_path, busy_timeout=busy_timeout) as store:
         store.ensure_schema()
-        for batch in _batches(read_inputs(inputs), batch_size):
-            documents: list[Document] = []
-            for item in batch:
-                if isinstance(item, ReadFailure):
-                    summary.failed += 1
-                    summary.failures.append((item.source, item.reason))
-                    store.record_failure(item.source, item.reason)
-                    continue
-                summary.read += 1
-                documents.append(Document.from_raw(item))
-            known = store.existing_ids(d.id for d in documents)
-            extractions: list[Extraction] = []
-            for doc in documents:
-                if doc.id in known:
-                    summary.skipped += 1
-                    continue
-                extraction = extractor(doc)
-                for error in extraction.errors:
-                    summary.failed += 1
-                    summary.failures.append((doc.source, error))
-                extractions.append(extraction)
-            stats: SaveStats = store.save(extractions)
-            summary.stored += stats.stored
-            summary.skipped += stats.skipped
-            summary.figures += stats.figures
-            if progress is not None:
-                progress.update(len(batch))
-    if progress is not None:
-        progress.close()
+        bar = _progress_bar(total) if progress else None
+        writer = _Writer(store, summary, batch_size, bar)
+        extraction: Engine = make_engine(engine, workers=workers, scheduler=scheduler)
+        try:
+            summary.workers = getattr(extraction, "workers", workers or 1)
+            for results in extraction.map(_new_chunks(items, store, writer, chunk_size)):
+                writer.add(results)
+            writer.flush()
+        except KeyboardInterrupt:
+            writer.flush()  # keep what is already extracted; the next run starts after it
+            raise
+        finally:
+            extraction.close()
+            if bar is not None:
+                bar.close()
+    summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _progress(quiet: bool):  # type: ignore[no-untyped-def]
-    if quiet or not sys.stderr.isatty():
-        return None
+def count_articles(inputs: Sequence[str | Path]) -> int | None:
+    """The number of articles, when counting files gives it cheaply; else None (rate only)."""
+    count = 0
+    for item in iter_files(inputs):
+        if isinstance(item, Path) and item.suffix.lower() not in ONE_ARTICLE_SUFFIXES:
+            return None  # an archive or a JSON Lines file: its articles are only known by reading it
+        count += 1
+    return count
+
+
+def article_id(raw: RawDocument) -> str:
+    """`Document.from_raw(raw).id` without sentence splitting: what the skip test needs."""
+    return content_id(clean_text(raw.text))
+
+
+class _Writer:
+    """The one writer: buffers rows and failures, stores them a batch per transaction."""
+
+    def __init__(self, store: Store, summary: RunSummary, batch_size: int, bar: Any) -> None:
+        self.store = store
+        self.summary = summary
+        self.batch_size = max(1, batch_size)
+        self.bar = bar
+        self.rows: list[ArticleRows] = []
+        self.failures: list[tuple[str, str]] = []
+        # Ids sent for extraction and not yet stored: the same article twice among the inputs
+        # is then extracted once. Bounded by the chunks in flight plus one batch.
+        self.in_flight: set[str] = set()
+        self.last_flush = time.monotonic()
+
+    def fail(self, source: str, reason: str) -> None:
+        self.summary.failed += 1
+        self.summary.failures.append((source, reason))
+        self.failures.append((source, reason))
+        self._advance(1)
+
+    def skip(self, count: int) -> None:
+        self.summary.skipped += count
+        self._advance(count)
+
+    def add(self, results: list[ArticleRows]) -> None:
+        for item in results:
+            for error in item.errors:
+                self.summary.failed += 1
+                self.summary.failures.append((item.source, error))
+        self.rows.extend(results)
+        self._advance(len(results))
+        if len(self.rows) >= self.batch_size or time.monotonic() - self.last_flush >= FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows or self.failures:
+            stats = self.store.save_rows(self.rows, self.failures)
+            self.summary.stored += stats.stored
+            self.summary.skipped += stats.skipped  # stored meanwhile by another run
+            self.summary.figures += stats.figures
+            self.in_flight.difference_update(item.id for item in self.rows)
+            self.rows = []
+            self.failures = []
+            if self.bar is not None:
+                self.bar.set_postfix(
+                    stored=self.summary.stored, skipped=self.summary.skipped, failed=self.summary.failed,
+                    refresh=False,
+                )
+        self.last_flush = time.monotonic()
+
+    def _advance(self, count: int) -> None:
+        if self.bar is not None and count:
+            self.bar.update(count)
+
+
+def _new_chunks(
+    items: Iterable[ReadResult], store: Store, writer: _Writer, chunk_size: int
+) -> Iterator[list[RawDocument]]:
+    """Chunks of raw documents not yet in the database; failures and known ones handed to `writer`."""
+    chunk: list[RawDocument] = []
+    for group in _groups(items, max(1, chunk_size)):
+        identified: list[tuple[str, RawDocument]] = []
+        for item in group:
+            if isinstance(item, ReadFailure):
+                writer.fail(item.source, item.reason)
+                continue
+            writer.summary.read += 1
+            try:
+                identified.append((article_id(item), item))
+            except Exception as exc:  # a text the cleaner cannot take is a failure, not a crash
+                writer.fail(item.source, f"cannot prepare text: {type(exc).__name__}: {exc}")
+        known = store.existing_ids(i for i, _ in identified)
+        skipped = 0
+        for doc_id, raw in identified:
+            if doc_id in known or doc_id in writer.in_flight:
+                skipped += 1
+                continue
+            writer.in_flight.add(doc_id)
+            chunk.append(raw)
+        writer.skip(skipped)
+        while len(chunk) >= chunk_size:
+            yield chunk[:chunk_size]
+            chunk = chunk[chunk_size:]
+    if chunk:
+        yield chunk
+
+
+def _groups(items: Iterable[ReadResult], size: int) -> Iterator[list[ReadResult]]:
+    group: list[ReadResult] = []
+    for item in items:
+        group.append(item)
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _progress_bar(total: int | None) -> Any:
     from tqdm import tqdm
 
-    return tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True)
+    # Rate and time left are over recent articles (smoothing), not the run's start, so a first
+    # stretch of already-stored articles does not make the estimate wildly optimistic for long.
+    return tqdm(
+        total=total,
+        unit=" articles",
+        file=sys.stderr,
+        dynamic_ncols=True,
+        smoothing=0.1,
+        mininterval=0.5,
+    )

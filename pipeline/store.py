@@ -4,12 +4,15 @@ An article and every row that belongs to it are written in one transaction, keye
 article's content hash, so a run killed half-way leaves whole articles or none, and a re-run
 stores only what is new. WAL mode lets readers (Datasette, a notebook) look while a run writes;
 a second writer waits `BUSY_TIMEOUT_S` and then gets a clear `DatabaseBusyError`.
+
+Writes come as `ArticleRows` (`pipeline.rows`): the plain rows of one article, which a worker
+process or a Dask worker builds and ships back cheaply; `save_rows` stores a batch of them with
+one statement per table, inside one transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,7 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from pipeline.rows import ArticleRows, rows_for
 from schemas.tables import ARTICLE_CHILD_TABLES, TABLES
+
+__all__ = ["ArticleRows", "DatabaseBusyError", "SaveStats", "Store", "StoreError", "failure_id", "rows_for"]
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,118 +54,50 @@ class SaveStats:
         self.figures += other.figures
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def rows_for(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
-    """The rows of every article-owned table for one extraction (pure; no database)."""
-    article_id = extraction.document.id
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ARTICLE_CHILD_TABLES}
-    for o in extraction.officials:
-        rows["officials"].append(
-            {
-                "article_id": article_id,
-                "name": o.name,
-                "titles": _json(list(o.titles)),
-                "start": o.start,
-                "end": o.end,
-                "rule": o.rule,
-            }
-        )
-    for c in extraction.model_counts:
-        rows["model_counts"].append(
-            {
-                "article_id": article_id,
-                "count": c.count,
-                "qualifier": c.qualifier,
-                "status": c.status,
-                "field": c.field,
-                "field_text": c.field_text,
-                "start": c.start,
-                "end": c.end,
-                "cumulative": int(c.cumulative),
-                "sentence_start": c.sentence_start,
-                "sentence_end": c.sentence_end,
-                "rule": c.rule,
-            }
-        )
-    for a in extraction.awards:
-        rows["awards"].append(
-            {
-                "article_id": article_id,
-                "award": a.award,
-                "giver": a.giver,
-                "collectives": a.collectives,
-                "individuals": a.individuals,
-                "combined": a.combined,
-                "qualifier": a.qualifier,
-                "start": a.start,
-                "end": a.end,
-                "sentence_start": a.sentence_start,
-                "sentence_end": a.sentence_end,
-                "rule": a.rule,
-            }
-        )
-    for d in extraction.dates:
-        rows["dates"].append(
-            {
-                "article_id": article_id,
-                "kind": d.kind,
-                "value": d.value,
-                "text": d.text,
-                "start": d.start,
-                "end": d.end,
-                "ref": d.ref,
-                "role": None,
-                "rule": d.rule,
-            }
-        )
-    for p in extraction.periods:
-        value = str(p.start_year) if p.start_year == p.end_year else f"{p.start_year}/{p.end_year}"
-        rows["dates"].append(
-            {
-                "article_id": article_id,
-                "kind": "period",
-                "value": value,
-                "text": p.text,
-                "start": p.start,
-                "end": p.end,
-                "ref": None,
-                "role": p.role,
-                "rule": p.rule,
-            }
-        )
-    for m in extraction.places:
-        rows["places"].append(
-            {
-                "article_id": article_id,
-                "level": m.level,
-                "name": m.name,
-                "province": m.province,
-                "text": m.text,
-                "start": m.start,
-                "end": m.end,
-                "rule": m.rule,
-            }
-        )
-    return rows
+# Full-text search over articles, as sqlite-utils' `enable_fts(create_triggers=True)` writes it
+# (so sqlite-utils and Datasette recognise it), plus filling it from rows already present.
+_FTS_SQL = (
+    """CREATE VIRTUAL TABLE "articles_fts" USING FTS5 (
+    "title", "text",
+    tokenize='unicode61',
+    content="articles"
+)""",
+    'INSERT INTO "articles_fts" (rowid, "title", "text") SELECT rowid, "title", "text" FROM "articles"',
+    """CREATE TRIGGER "articles_ai" AFTER INSERT ON "articles" BEGIN
+  INSERT INTO "articles_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");
+END""",
+    """CREATE TRIGGER "articles_ad" AFTER DELETE ON "articles" BEGIN
+  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "text") VALUES('delete', old.rowid, old."title", old."text");
+END""",
+    """CREATE TRIGGER "articles_au" AFTER UPDATE ON "articles" BEGIN
+  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "text") VALUES('delete', old.rowid, old."title", old."text");
+  INSERT INTO "articles_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");
+END""",
+)
 
 
 def failure_id(source: str, reason: str) -> str:
     return hashlib.sha256(f"{source}\x00{reason}".encode()).hexdigest()[:16]
 
 
+def _failure_row(source: str, reason: str) -> dict[str, Any]:
+    return {"id": failure_id(source, reason), "source": source, "reason": reason}
+
+
 class Store:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn = sqlite3.connect(str(self.path), timeout=busy_timeout, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise DatabaseBusyError(_busy_message(self.path)) from exc
+            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from exc
         self.conn = conn
@@ -182,6 +120,15 @@ class Store:
 
     # -- schema -------------------------------------------------------------------------
     def ensure_schema(self) -> None:
+        """Create what is missing, all in one write transaction.
+
+        Two runs started together on a new file must not both create tables, so the check and
+        the creation happen under the same write lock (full-text search included: sqlite-utils'
+        `enable_fts` commits half-way, hence the explicit SQL below). A database that is already
+        complete needs no write lock at all, so a run can start while another one writes.
+        """
+        if self._schema_complete():
+            return
         try:
             with self._transaction():
                 for name, (columns, pk, fk) in TABLES.items():
@@ -197,14 +144,24 @@ class Store:
                 for name in ARTICLE_CHILD_TABLES:
                     self.db.table(name).create_index(["article_id"], if_not_exists=True)
                 self.db.table("checks").create_index(["article_id"], if_not_exists=True)
+                if not self.db.table("articles_fts").exists():
+                    for statement in _FTS_SQL:
+                        self.conn.execute(statement)
         except sqlite3.OperationalError as exc:
             raise self._explain(exc) from exc
-        articles = self.db.table("articles")
-        if not self.db.table("articles_fts").exists():
-            try:
-                articles.enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
-            except sqlite3.OperationalError as exc:
-                raise self._explain(exc) from exc
+
+    def _schema_complete(self) -> bool:
+        try:
+            names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
+            if not set(TABLES) | {"articles_fts", "articles_ai"} <= names:
+                return False
+            for name, (columns, _, _) in TABLES.items():
+                have = {row[1] for row in self.conn.execute(f"PRAGMA table_info([{name}])")}
+                if not set(columns) <= have:
+                    return False
+        except sqlite3.OperationalError as exc:
+            raise self._explain(exc) from exc
+        return True
 
     # -- writing ------------------------------------------------------------------------
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
@@ -219,27 +176,63 @@ class Store:
 
     def save(self, extractions: Sequence[Extraction]) -> SaveStats:
         """Store new articles with all their rows, in one transaction; skip known ones."""
+        return self.save_rows([ArticleRows.from_extraction(e) for e in extractions])
+
+    def save_rows(
+        self, articles: Sequence[ArticleRows], failures: Sequence[tuple[str, str]] = ()
+    ) -> SaveStats:
+        """Store a batch in one transaction: new articles with their rows, and failures.
+
+        Presence is checked again under the write lock, so two runs writing the same database
+        (or one input holding the same article twice) still store each article once.
+        An article that could not be prepared (`article is None`) becomes only a failure row.
+        """
         stats = SaveStats()
         try:
             with self._transaction():
-                present = self.existing_ids(e.document.id for e in extractions)
-                for extraction in extractions:
-                    article_id = extraction.document.id
-                    if article_id in present:
+                present = self.existing_ids(a.id for a in articles if a.article is not None)
+                new_articles: list[dict[str, Any]] = []
+                children: dict[str, list[dict[str, Any]]] = {name: [] for name in ARTICLE_CHILD_TABLES}
+                failure_rows = [_failure_row(source, reason) for source, reason in failures]
+                for item in articles:
+                    failure_rows.extend(_failure_row(item.source, error) for error in item.errors)
+                    if item.article is None:
+                        continue
+                    if item.id in present:
                         stats.skipped += 1
                         continue
-                    present.add(article_id)
-                    self.db.table("articles").insert(extraction.article_row())
-                    for table, rows in rows_for(extraction).items():
-                        if rows:
-                            self.db.table(table).insert_all(rows)
-                    for error in extraction.errors:
-                        self._insert_failure(extraction.document.source, error)
+                    present.add(item.id)
+                    new_articles.append(item.article)
+                    for table, rows in item.children.items():
+                        children[table].extend(rows)
                     stats.stored += 1
-                    stats.figures += len(extraction.model_counts) + len(extraction.awards)
+                    stats.figures += item.figures
+                # Parents first: the child rows' foreign keys point at these articles.
+                self._insert_many("articles", new_articles)
+                for table, rows in children.items():
+                    self._insert_many(table, rows)
+                self._insert_many("failures", failure_rows, replace=True)
         except sqlite3.OperationalError as exc:
             raise self._explain(exc) from exc
         return stats
+
+    def _insert_many(self, table: str, rows: Sequence[dict[str, Any]], *, replace: bool = False) -> None:
+        """One prepared INSERT for many rows (sqlite-utils' insert_all re-plans per call).
+
+        Rows of one table come from one function (`rows_for`, `article_row`), so they share keys;
+        a row with other keys gets its own statement rather than a wrong column order.
+        """
+        if not rows:
+            return
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for row in rows:
+            keys = tuple(row)
+            groups.setdefault(keys, []).append(tuple(row.values()))
+        for keys, values in groups.items():
+            columns = ", ".join(f"[{k}]" for k in keys)
+            marks = ", ".join("?" * len(keys))
+            self.conn.executemany(f"{verb} INTO [{table}] ({columns}) VALUES ({marks})", values)
 
     def record_failure(self, source: str, reason: str) -> None:
         try:
@@ -249,8 +242,7 @@ class Store:
             raise self._explain(exc) from exc
 
     def _insert_failure(self, source: str, reason: str) -> None:
-        row = {"id": failure_id(source, reason), "source": source, "reason": reason}
-        self.db.table("failures").insert(row, replace=True)
+        self.db.table("failures").insert(_failure_row(source, reason), replace=True)
 
     def replace_checks(self, rows: Sequence[dict[str, Any]]) -> None:
         """Replace every stored check finding by `rows` (checks are recomputed as a whole)."""
@@ -261,6 +253,71 @@ class Store:
                     self.db.table("checks").insert_all(rows)
         except sqlite3.OperationalError as exc:
             raise self._explain(exc) from exc
+
+    def merge_from(self, other: str | Path) -> SaveStats:
+        """Copy into this database the articles of `other` it lacks, with their rows and failures.
+
+        For runs made apart (on several machines, or a laptop's) brought together: the content
+        hash decides what is new, as in `save_rows`, so merging twice adds nothing. Checks are
+        not copied: `check` recomputes them over everything. One transaction per source file.
+        """
+        stats = SaveStats()
+        source = Path(other)
+        try:
+            # ATTACH is refused inside a transaction: attach first, then lock and copy.
+            self.conn.execute("ATTACH DATABASE ? AS merged", (str(source),))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{source}: cannot open as a database ({exc})") from exc
+        try:
+            names = {row[0] for row in self.conn.execute("SELECT name FROM merged.sqlite_master")}
+            if "articles" not in names:
+                raise StoreError(f"{source}: not a database written by `run` (no articles table)")
+            with self._transaction():
+                self.conn.execute("DROP TABLE IF EXISTS temp.merged_new")
+                self.conn.execute(
+                    "CREATE TEMP TABLE merged_new AS SELECT id FROM merged.articles "
+                    "WHERE id NOT IN (SELECT id FROM main.articles) ORDER BY rowid"
+                )
+                stats.stored = self.conn.execute("SELECT count(*) FROM temp.merged_new").fetchone()[0]
+                stats.skipped = self.conn.execute("SELECT count(*) FROM merged.articles").fetchone()[0] - stats.stored
+                self._copy_rows("articles", "id IN (SELECT id FROM temp.merged_new)", names, keep_id=True)
+                for table in ARTICLE_CHILD_TABLES:
+                    if table in names:
+                        self._copy_rows(table, "article_id IN (SELECT id FROM temp.merged_new)", names)
+                if "failures" in names:
+                    self._copy_rows("failures", "1", names, keep_id=True, ignore_present=True)
+                for table in ("model_counts", "awards"):  # the figures, as `save_rows` counts them
+                    if table in names:
+                        stats.figures += self.conn.execute(
+                            f"SELECT count(*) FROM merged.[{table}] "
+                            "WHERE article_id IN (SELECT id FROM temp.merged_new)"
+                        ).fetchone()[0]
+                self.conn.execute("DROP TABLE temp.merged_new")
+        except sqlite3.OperationalError as exc:
+            raise self._explain(exc) from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{source}: not a usable SQLite database ({exc})") from exc
+        finally:
+            self.conn.execute("DETACH DATABASE merged")
+        return stats
+
+    def _copy_rows(
+        self, table: str, where: str, names: set[str], *, keep_id: bool = False, ignore_present: bool = False
+    ) -> None:
+        """Rows of `merged.table` matching `where`, in their order, into the same table here.
+
+        Only the columns both have (an older database lacks later columns); autoincrement ids are
+        given anew here, content ids (`articles`, `failures`) are kept.
+        """
+        ours = [row[1] for row in self.conn.execute(f"PRAGMA main.table_info([{table}])")]
+        theirs = {row[1] for row in self.conn.execute(f"PRAGMA merged.table_info([{table}])")}
+        columns = [c for c in ours if c in theirs and (keep_id or c != "id")]
+        names_sql = ", ".join(f"[{c}]" for c in columns)
+        verb = "INSERT OR IGNORE" if ignore_present else "INSERT"
+        self.conn.execute(
+            f"{verb} INTO main.[{table}] ({names_sql}) SELECT {names_sql} FROM merged.[{table}] "
+            f"WHERE {where} ORDER BY rowid"
+        )
 
     # -- reading ------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
@@ -295,6 +352,73 @@ class Store:
         )
         return frame
 
+    # -- reading for checks, compare, export, report (issue 4) ---------------------------
+    def table_frame(self, table: str) -> pd.DataFrame:
+        """A whole contract table, rows in primary-key order (export writes these as they are)."""
+        if table not in TABLES:
+            raise StoreError(f"unknown table {table!r}")
+        if not self.db.table(table).exists():
+            import pandas as pd
+
+            return pd.DataFrame(columns=list(TABLES[table][0]))
+        return self.frame(f'SELECT * FROM "{table}" ORDER BY rowid')
+
+    def award_figures_frame(self) -> pd.DataFrame:
+        """One row per award with its article's facts and its evidence (like `figures_frame`)."""
+        return self.frame(
+            """
+            SELECT w.*, a.source, a.title, a.publish_date, a.province, a.province_2025,
+                   a.scope_level, a.scope_name, a.period_start, a.period_end,
+                   substr(a.text, w.start + 1, w."end" - w.start) AS evidence,
+                   CASE WHEN w.sentence_start >= 0
+                        THEN substr(a.text, w.sentence_start + 1, w.sentence_end - w.sentence_start)
+                   END AS sentence
+            FROM awards w JOIN articles a ON a.id = w.article_id
+            ORDER BY a.province, a.id, w.start
+            """
+        )
+
+    def dates_frame(self) -> pd.DataFrame:
+        """Every date and period mention with its article's publish date and source."""
+        return self.frame(
+            """
+            SELECT d.*, a.publish_date, a.source, a.title,
+                   substr(a.text, d.start + 1, d."end" - d.start) AS evidence
+            FROM dates d JOIN articles a ON a.id = d.article_id
+            ORDER BY d.article_id, d.start
+            """
+        )
+
+    def articles_frame(self) -> pd.DataFrame:
+        """Every article's facts without its text (the text is fetched one article at a time)."""
+        return self.frame(
+            """
+            SELECT id, source, title, publish_date, province, province_2025, scope_level,
+                   scope_name, period_start, period_end, url, site_name
+            FROM articles ORDER BY province, publish_date, source
+            """
+        )
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        found = self.query("SELECT * FROM articles WHERE id = ?", [article_id])
+        return found[0] if found else None
+
+    def article_children(self, table: str, article_id: str) -> list[dict[str, Any]]:
+        """The rows of one article-owned table (officials, model_counts, ...) for one article."""
+        if table not in ARTICLE_CHILD_TABLES:
+            raise StoreError(f"{table!r} is not a table of article rows")
+        return self.query(f'SELECT * FROM "{table}" WHERE article_id = ? ORDER BY start, id', [article_id])
+
+    def checks_rows(self) -> list[dict[str, Any]]:
+        """Every stored check finding, worst first within each article."""
+        if not self.db.table("checks").exists():
+            return []
+        return self.query(
+            """SELECT * FROM checks
+               ORDER BY article_id IS NOT NULL, article_id,
+                        CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, id"""
+        )
+
     def integrity_ok(self) -> bool:
         row = self.conn.execute("PRAGMA integrity_check").fetchone()
         return bool(row and row[0] == "ok")
@@ -306,11 +430,12 @@ class Store:
     def _explain(self, exc: sqlite3.OperationalError) -> StoreError:
         message = str(exc)
         if "locked" in message or "busy" in message:
-            return DatabaseBusyError(
-                f"{self.path}: the database is busy (another run is writing to it); "
-                "try again when it has finished"
-            )
+            return DatabaseBusyError(_busy_message(self.path))
         return StoreError(f"{self.path}: {message}")
+
+
+def _busy_message(path: Path) -> str:
+    return f"{path}: the database is busy (another run is writing to it); try again when it has finished"
 
 
 class _Transaction:

@@ -85,7 +85,7 @@ def vary(text: str, index: int) -> str:
             # days, months and small counts stay as they are, so dates stay valid
             return written
         scaled = max(32, round(value * scale))
-        return _format_thousands(scaled) if "." in written or scaled >= 10_000 else str(scaled)
+        return _format_thousands(scaled) if scaled >= 1000 else str(scaled)
 
     names: dict[str, str] = {}
 

@@ -62,7 +62,7 @@ class _Mention:
 
 class CountsStage:
     name = "counts"
-    needs: tuple[str, ...] = ("dates",)
+    needs: tuple[str, ...] = ()  # reads the text only
     gives = "model_counts"
 
     def __init__(self) -> None:

@@ -59,8 +59,8 @@ def _awards() -> Stage:
     return AwardsStage()
 
 
-# The order matters: places reads dates (a year in a source line), counts reads dates (the
-# period a count covers), and every stage after `dates` may use the publish date.
+# The order matters where a stage declares `needs`: places reads dates (the publish date decides
+# whether an article speaks of the merged 2025 provinces). The others read the text only.
 STAGES: tuple[StageSpec, ...] = (
     StageSpec("dates", _dates),
     StageSpec("places", _places),

@@ -64,3 +64,15 @@ def test_sentence_spans_index_the_text() -> None:
     offset = doc.text.index("13")
     start, end = doc.sentence_at(offset)
     assert doc.text[start:end] == "Câu thứ hai có 13 mô hình."
+
+
+def test_stage_order_is_checked() -> None:
+    from pipeline.stages import STAGES, StageOrderError, StageSpec, build_stages
+
+    places_first = [spec for spec in STAGES if spec.name == "places"] + [
+        spec for spec in STAGES if spec.name != "places"
+    ]
+    with pytest.raises(StageOrderError):
+        build_stages(places_first)
+    assert [s.name for s in build_stages()] == [spec.name for spec in STAGES]
+    assert all(isinstance(spec, StageSpec) for spec in STAGES)

@@ -38,8 +38,17 @@ _FIELD_NAME_HEAD = regex.compile(
     regex.IGNORECASE,
 )
 # After a bare list item's number: a separator, the end, or the ")" of "(22)".
-_ITEM_END = regex.compile(r"\s*(?:mô hình)?\s*\)?\s*(?:[;,.]|\s(?:và|còn)\s|$)", regex.IGNORECASE)
+_ITEM_END = regex.compile(r"\s*(?:mô hình)?\s*\)?\s*(?:[;,.|]|\s(?:và|còn)\s|\s[-–]\s|$)", regex.IGNORECASE)
+# "5 về cải cách hành chính": the item's field named after its number.
+_LABEL_AFTER = regex.compile(
+    r"\s+(?:mô hình\s+)?(?:về|thuộc|ở)\s+(?:lĩnh vực\s+)?(?P<label>[^,;.]{2,80}?)(?=\s*(?:[,;.]|\s(?:và|còn)\s|$))",
+    regex.IGNORECASE,
+)
+_TOTAL_LABEL = regex.compile(r"^\W*(?:tổng cộng|tổng số|cộng|tổng)\b", regex.IGNORECASE)
+# A flattened table row: "Kinh tế | 27".
+_TABLE_ROW = regex.compile(r"\s*[^|\n]{2,80}\|\s*[\d.]+\s*")
 _LABEL_COLON = regex.compile(r":\s*$")
+_TOPIC_LEAD = regex.compile(r"\s*(?:về|ở|đối với|với|trong)\s+(?!các\b|tất cả\b)", regex.IGNORECASE)
 _ORGANISATION_BEFORE = regex.compile(
     r"(?<!\w)(?:Sở|Bộ|Phòng|Chi cục|Cục|Tổng cục|Viện|Trung tâm|Công ty|Ngân hàng|Hội|Trường|Ủy ban|Ban)"
     r"(?:\s+\S+){0,3}\s*$"
@@ -194,7 +203,7 @@ class CountsStage:
             if found:
                 return found[0], "lĩnh vực " + phrase.group("phrase").strip()
         found = self._field_of(near)
-        if found and len(near[: found[1]].split()) <= 4:
+        if found and len(near[: found[1]].split()) <= 4:  # syllables: "giúp dân phát triển kinh tế"
             return found[0], near.strip(" ,;:.“”\"")
         return None
 
@@ -207,7 +216,8 @@ class CountsStage:
             if found:
                 return found[0], "lĩnh vực " + last.group("phrase").strip()
         short = len(pre.split()) <= 12
-        if (own_label and short) or self._linking_end.search(pre):
+        topic = _TOPIC_LEAD.match(pre) is not None and len(pre.split()) <= 10  # "Về kinh tế, 2.314 ..."
+        if (own_label and short) or topic or self._linking_end.search(pre):
             found = self._field_of(pre)
             # "Sở Nông nghiệp và Môi trường: 46 mô hình": a field word inside an organisation's name.
             if found and _ORGANISATION_BEFORE.search(pre[: found[1]]):
@@ -231,7 +241,7 @@ class CountsStage:
         results: list[ModelCount] = []
         carried: str | None = None  # the head status of the last list, for items without a cue
         for s_start, s_end in doc.sentences:
-            opens_list = bool(self._list_opener.match(text, s_start, s_end))
+            opens_list = bool(self._list_opener.match(text, s_start, s_end) or _TABLE_ROW.fullmatch(text, s_start, s_end))
             if not self._prefilter.search(text, s_start, s_end):
                 if opens_list and carried:  # "• Kinh tế: 3.512" under "... được công nhận:"
                     results.extend(self._bare_list_items(text, s_start, s_end, [], carried, s_start))
@@ -244,7 +254,9 @@ class CountsStage:
                 items, carried = self._list_without_counts(text, s_start, s_end, opens_list, carried)
                 results.extend(items)
                 continue
-            found = self._sentence_counts(text, s_start, s_end, mentions, carried if opens_list else None)
+            found = self._sentence_counts(
+                text, s_start, s_end, mentions, carried if opens_list else None, carried
+            )
             results.extend(found)
             heads = [c for c in found if c.status != "exemplary"]
             if text[s_start:s_end].rstrip().endswith(":") and found:
@@ -254,7 +266,13 @@ class CountsStage:
         return _drop_repeats(results)
 
     def _sentence_counts(
-        self, text: str, s_start: int, s_end: int, mentions: list[_Mention], carry: str | None
+        self,
+        text: str,
+        s_start: int,
+        s_end: int,
+        mentions: list[_Mention],
+        carry: str | None,
+        previous_sentence: str | None,
     ) -> list[ModelCount]:
         # Each count owns a window: `pre` (its clause, or its own label after the previous
         # count's separator) and `post` (up to the next count, a ';' or a `trong đó`).
@@ -296,11 +314,6 @@ class CountsStage:
             pre = text[pre_starts[index] : number.qualifier_start]
             # "3) Cải cách thủ tục hành chính trong đăng ký ...: 12 mô hình": a field label, not a verb.
             pre_for_status = "" if _LABEL_COLON.search(pre) and self._field_of(pre) else pre
-            if mention.exemplary_by_noun:
-                status = "exemplary"
-            else:
-                status = self._status(post, pre_for_status) or status_carry or "unspecified"
-                status_carry = status
             field_post_end = self._split_between(text, mention.noun_end, post_end) or post_end
             field_found = self._field_after_noun(text[mention.noun_end : field_post_end])
             if field_found is None:
@@ -312,6 +325,14 @@ class CountsStage:
                     field_found = previous_field  # "X có 309 mô hình đăng ký, 194 mô hình được công nhận"
             field, field_text = field_found or ("total", "")
             previous_field = (field, field_text)
+            if mention.exemplary_by_noun:
+                status = "exemplary"
+            else:
+                # Per-field counts without a cue of their own continue the previous sentence's list
+                # ("... 6.958 mô hình được công nhận. Về kinh tế, 2.314 mô hình; ...").
+                fallback = status_carry or (previous_sentence if field != "total" else None)
+                status = self._status(post, pre_for_status) or fallback or "unspecified"
+                status_carry = status
             found.append(self._record(text, s_start, s_end, mention.number, mention.noun_end, status, field,
                                       field_text, "exemplary-noun" if mention.exemplary_by_noun else "cue"))
             region_end = mentions[index + 1].number.qualifier_start if index + 1 < len(mentions) else s_end
@@ -356,15 +377,20 @@ class CountsStage:
         for number in find_numbers(text, start, end):
             if number.start in taken:
                 break  # the list has ended where a full count starts again
-            if not _ITEM_END.match(text, number.end, end):
+            if not _ITEM_END.match(text, number.end, end) and not _LABEL_AFTER.match(text, number.end, end):
                 continue
             label = text[label_start : number.qualifier_start]
-            label_start = _ITEM_END.match(text, number.end, end).end()  # type: ignore[union-attr]
-            found = self._field_of(label)
-            if found is None or len(label.split()) > 20 or _YEAR_WORD.search(label):
+            item_end = _ITEM_END.match(text, number.end, end)
+            label_start = item_end.end() if item_end else number.end
+            after = _LABEL_AFTER.match(text, number.end, end)
+            if after and self._field_of(after.group("label")):  # "5 về cải cách hành chính"
+                label = after.group("label")
+                label_start = after.end()
+            field = "total" if _TOTAL_LABEL.search(label) else (self._field_of(label) or (None, 0))[0]
+            if field is None or len(label.split()) > 20 or _YEAR_WORD.search(label):
                 continue
-            items.append(self._record(text, s_start, end, number, number.end, status, found[0],
-                                      label.strip(" ,;:-–(“”\"•+"), "bare-list-item"))
+            items.append(self._record(text, s_start, end, number, number.end, status, field,
+                                      label.strip(" ,;:-–(“”\"•+|"), "bare-list-item"))
         return items
 
     def _record(self, text: str, s_start: int, s_end: int, number: NumberMatch, noun_end: int, status: str,

@@ -222,7 +222,8 @@ class AwardsStage:
             last = before[-1]
             between = text[last.end : group.start]
             # "tặng Bằng khen (của X) cho 28 tập thể": the recipients are handed this award.
-            if ";" not in between and regex.search(r"\bcho\b", between) and len(between) < 160:
+            # "... Bằng khen của UBND tỉnh gồm 10 tập thể và 6 cá nhân" hands the award the same way.
+            if ";" not in between and regex.search(r"\b(?:cho|gồm)\b", between) and len(between) < 160:
                 return last
             if last.award == "khen thưởng" and not between.strip():  # "UBND tỉnh khen thưởng 126 tập thể"
                 return last

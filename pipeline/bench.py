@@ -98,7 +98,7 @@ class BenchReport:
                 "met": speedup >= TARGET_SPEEDUP_TWO_WORKERS,
             }
         if one is not None and two is not None and two.cpu_ms_per_article > 0:
-            projected = projected_speedup(one, two)
+            projected = projected_speedup(one, two, self.cpus)
             found["speedup_two_workers_projected"] = {
                 "target": f">= {TARGET_SPEEDUP_TWO_WORKERS}x, from CPU times (idle cores)",
                 "measured": round(projected, 2),
@@ -122,16 +122,16 @@ class BenchReport:
         return found
 
 
-def projected_speedup(one: RunMeasure, many: RunMeasure) -> float:
-    """The speedup `many` would reach on otherwise idle cores, from CPU times alone.
+def projected_speedup(one: RunMeasure, many: RunMeasure, cpus: int) -> float:
+    """The speedup `many` would reach on `cpus` otherwise idle cores, from CPU times alone.
 
-    The run is as slow as its busiest part: the one parent (reading, hashing, writing) or the
-    workers sharing the extraction. Wall-clock rates on a shared machine say more about the
-    neighbours than about the pipeline; CPU times do not.
+    The run is as slow as its busiest part: the one parent (reading, hashing, writing), the
+    workers sharing the extraction, or all of them sharing the cores. Wall-clock rates on a
+    shared machine say more about the neighbours than about the pipeline; CPU times do not.
     """
     parent = many.parent_cpu_ms_per_article
     workers = (many.cpu_ms_per_article - parent) / many.workers
-    busiest = max(parent, workers)
+    busiest = max(parent, workers, many.cpu_ms_per_article / max(cpus, 1))
     if busiest <= 0:
         return 0.0
     return one.cpu_ms_per_article / busiest

@@ -133,6 +133,7 @@ def _process_context() -> multiprocessing.context.BaseContext:
 
 class Engine(Protocol):
     name: str
+    workers: int  # processes (or Dask threads) extracting at once
 
     def map(self, chunks: Iterable[list[RawDocument]]) -> Iterator[list[ArticleRows]]: ...
 
@@ -145,7 +146,7 @@ class InlineEngine:
     name = "local"
 
     def __init__(self) -> None:
-        self.workers = 1
+        self.workers: int = 1
 
     def map(self, chunks: Iterable[list[RawDocument]]) -> Iterator[list[ArticleRows]]:
         for chunk in chunks:
@@ -161,7 +162,7 @@ class ProcessEngine:
     name = "local"
 
     def __init__(self, workers: int) -> None:
-        self.workers = workers
+        self.workers: int = workers
         self._pool: ProcessPoolExecutor | None = None
 
     def _start(self) -> ProcessPoolExecutor:
@@ -205,6 +206,7 @@ class DaskEngine:
         except ImportError as exc:  # pragma: no cover - dask[distributed] is a dependency
             raise EngineError("--engine dask needs dask[distributed] installed") from exc
         self._cluster: Any = None
+        self.workers: int = workers
         try:
             if scheduler:
                 self._client = Client(scheduler, timeout=connect_timeout)

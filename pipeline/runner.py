@@ -106,11 +106,11 @@ def run_documents(
     summary = RunSummary(engine=engine)
     with Store(db_path, busy_timeout=busy_timeout) as store:
         store.ensure_schema()
+        extraction: Engine = make_engine(engine, workers=workers, scheduler=scheduler)
+        summary.workers = extraction.workers
         bar = _progress_bar(total) if progress else None
         writer = _Writer(store, summary, batch_size, bar)
-        extraction: Engine = make_engine(engine, workers=workers, scheduler=scheduler)
         try:
-            summary.workers = getattr(extraction, "workers", workers or 1)
             for results in extraction.map(_new_chunks(items, store, writer, chunk_size)):
                 writer.add(results)
             writer.flush()

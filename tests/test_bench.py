@@ -52,8 +52,8 @@ def test_targets_say_met_or_not() -> None:
     targets = report.targets()
     assert targets["rate_one_worker"]["met"] is True
     assert targets["speedup_two_workers"]["measured"] == pytest.approx(1.56) and not targets["speedup_two_workers"]["met"]
-    # two workers share 2.6 ms of extraction, the parent needs 0.8: the busiest takes 1.3 ms
-    assert targets["speedup_two_workers_projected"]["measured"] == pytest.approx(3.0 / 1.3, abs=0.01)
+    # two workers share 2.6 ms of extraction, the parent needs 0.8, but 3.4 ms over 2 cores is 1.7
+    assert targets["speedup_two_workers_projected"]["measured"] == pytest.approx(3.0 / 1.7, abs=0.01)
     assert targets["rerun_fraction"]["met"] is True
     assert targets["memory_growth"]["measured"] == pytest.approx(0.28) and not targets["memory_growth"]["met"]
     data = json.loads(json.dumps(report.as_dict()))

@@ -24,6 +24,7 @@ SETS = {
     "sample": (SAMPLE_GOLD, SAMPLE_TEXTS),
     "gold": (GOLD_GOLD, GOLD_TEXTS),
     "holdout": (CORPORA_DIR / "holdout" / "gold.jsonl", CORPORA_DIR / "holdout" / "texts"),
+    "blind": (CORPORA_DIR / "blind" / "gold.jsonl", CORPORA_DIR / "blind" / "texts"),
 }
 
 
@@ -51,7 +52,8 @@ def test_metric_at_or_above_floor(gold_set: str, kind: str, floor: float) -> Non
 
 
 def test_every_gold_text_has_gold_and_back() -> None:
-    for gold, texts in (SETS["sample"], SETS["gold"], SETS["holdout"]):
+    for name in ("sample", "gold", "holdout", "blind"):
+        gold, texts = SETS[name]
         ids = {line.split('"id": "')[1].split('"')[0] for line in gold.read_text("utf-8").splitlines() if line.strip()}
         files = {p.stem for p in texts.glob("*.txt")}
         assert ids == files, f"{gold}: gold without text {ids - files}, text without gold {files - ids}"

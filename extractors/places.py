@@ -706,6 +706,11 @@ class PlacesStage:
             return _Scope("province", province, 0, 0, 0.0, "default")
         level = max(votes, key=lambda lv: (votes[lv], _LEVEL_ORDER.index(lv)))
         chosen = best_of_level[level]
+        if level == "agency" and chosen.name is None:
+            # "các cấp Hội ...": the organisation is the one the article names first.
+            head = self._agency_head.search(search, 0, body_end)
+            if head is not None:
+                chosen.name = self._agency_name(search, head.start())
         if level == "national":
             chosen.name = "Việt Nam"
         if level in ("district", "commune") and chosen.name is None:

@@ -299,3 +299,17 @@ def test_a_bank_branch_is_an_agency(stages: tuple[DatesStage, PlacesStage]) -> N
     )
     article, _ = run(stages, text)
     assert (article.province, article.scope_level) == ("Nghệ An", "agency")
+
+
+def test_mass_organisation_network_as_subject_is_agency_scope() -> None:
+    from pipeline.api import extract
+
+    text = (
+        "Hội Nông dân tỉnh Sóc Trăng sơ kết phong trào thi đua\n"
+        "Sáng 12/6, Hội Nông dân tỉnh Sóc Trăng tổ chức sơ kết phong trào “Dân vận khéo”. "
+        "Năm 2023, các cấp Hội trong tỉnh đã đăng ký 210 mô hình, trong đó 150 mô hình được công nhận."
+    )
+    place = extract(text).place
+    assert place is not None
+    assert (place.province, place.scope_level) == ("Sóc Trăng", "agency")
+    assert place.scope_name is not None and place.scope_name.startswith("Hội Nông dân")

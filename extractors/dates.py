@@ -288,7 +288,8 @@ class DatesStage:
             rf"|[\s,|\-–—:()./]"
         )
         self._event_lead = _before(
-            rf"(?<!\w)(?P<opener>{opener})(?:{_H}+(?:ngày|hôm{_H}+nay|nay|qua))?{_H}*\(?{_H}*(?:ngày{_H}+)?"
+            # "Sáng thứ Ba (16-12)": a weekday may stand between the opener and the day.
+            rf"(?<!\w)(?P<opener>{opener})(?:{_H}+(?:ngày|hôm{_H}+nay|nay|qua))?(?:{_H}+{weekday})?{_H}*\(?{_H}*(?:ngày{_H}+)?"
             rf"(?:(?P<first>\d{{1,2}}){_H}*(?:-|–|và|,){_H}*)?$"
         )
         self._boundary_lead = _before(rf"(?<!\w){boundary}{_H}+(?:ngày{_H}+)?$")

@@ -361,3 +361,13 @@ def test_a_title_in_capitals_is_still_the_title() -> None:
     doc = Document.from_text(f"LAI CHÂU: BIỂU DƯƠNG 140 MÔ HÌNH DÂN VẬN KHÉO\nNgày đăng: 06/12/2023\n\n{body}")
     span = title_span(doc)
     assert span is not None and doc.text[span[0]:span[1]].startswith("LAI CHÂU")
+
+
+def test_event_day_after_a_weekday_in_parentheses() -> None:
+    from pipeline.api import extract
+
+    result = extract("Thứ Năm, 19/12/2019 - 08:00\nChiều thứ Tư (18-12), Huyện ủy tổ chức hội nghị tổng kết năm 2019.")
+    assert [(d.kind, d.value) for d in result.dates if d.kind in ("publish", "event")] == [
+        ("publish", "2019-12-19"),
+        ("event", "2019-12-18"),
+    ]

@@ -78,7 +78,14 @@ def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
 _ENUMERATOR = regex.compile(r"\(?(?:\d{1,2}|[a-zđ]|[ivx]{1,4})[.)]")
 
 
+# A sentence can only end inside a line at one of these: a line without one before its last
+# character is a single sentence, and underthesea (the costliest step of cleaning) is skipped.
+_INNER_SENTENCE_END = regex.compile(r"[.!?…](?=.)")
+
+
 def _split_sentences(paragraph: str) -> list[str]:
+    if not _INNER_SENTENCE_END.search(paragraph.strip()):
+        return [paragraph]
     from underthesea import sent_tokenize  # imported late: it costs ~0.5 s to load
 
     sentences: list[str] = []

@@ -338,19 +338,7 @@ class Store:
 
     def figures_frame(self) -> pd.DataFrame:
         """One row per model count with its article's facts and its evidence."""
-        frame = self.frame(
-            """
-            SELECT m.*, a.source, a.title, a.publish_date, a.province, a.province_2025,
-                   a.scope_level, a.scope_name, a.period_start, a.period_end,
-                   substr(a.text, m.start + 1, m."end" - m.start) AS evidence,
-                   CASE WHEN m.sentence_start >= 0
-                        THEN substr(a.text, m.sentence_start + 1, m.sentence_end - m.sentence_start)
-                   END AS sentence
-            FROM model_counts m JOIN articles a ON a.id = m.article_id
-            ORDER BY a.province, a.id, m.start
-            """
-        )
-        return frame
+        return self._with_article_and_evidence("model_counts")
 
     # -- reading for checks, compare, export, report (issue 4) ---------------------------
     def table_frame(self, table: str) -> pd.DataFrame:
@@ -365,16 +353,22 @@ class Store:
 
     def award_figures_frame(self) -> pd.DataFrame:
         """One row per award with its article's facts and its evidence (like `figures_frame`)."""
+        return self._with_article_and_evidence("awards")
+
+    def _with_article_and_evidence(self, table: str) -> pd.DataFrame:
+        """Rows of a figure table joined with their article, its evidence and its sentence."""
+        if table not in ("model_counts", "awards"):
+            raise StoreError(f"{table!r} holds no figures")
         return self.frame(
-            """
-            SELECT w.*, a.source, a.title, a.publish_date, a.province, a.province_2025,
+            f"""
+            SELECT f.*, a.source, a.title, a.publish_date, a.province, a.province_2025,
                    a.scope_level, a.scope_name, a.period_start, a.period_end,
-                   substr(a.text, w.start + 1, w."end" - w.start) AS evidence,
-                   CASE WHEN w.sentence_start >= 0
-                        THEN substr(a.text, w.sentence_start + 1, w.sentence_end - w.sentence_start)
+                   substr(a.text, f.start + 1, f."end" - f.start) AS evidence,
+                   CASE WHEN f.sentence_start >= 0
+                        THEN substr(a.text, f.sentence_start + 1, f.sentence_end - f.sentence_start)
                    END AS sentence
-            FROM awards w JOIN articles a ON a.id = w.article_id
-            ORDER BY a.province, a.id, w.start
+            FROM "{table}" f JOIN articles a ON a.id = f.article_id
+            ORDER BY a.province, a.id, f.start
             """
         )
 

@@ -140,6 +140,14 @@ class Figure:
     evidence: str
     sentence: str
     sentence_start: int = -1
+    field_text: str = ""  # the field as written: two list items may share one field code
+
+    @property
+    def item(self) -> tuple[str, str]:
+        """Which per-field item this is: its field, and for a named field its wording."""
+        if self.field == "total":
+            return (self.field, "")
+        return (self.field, " ".join(self.field_text.casefold().split()))
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -277,6 +285,7 @@ def load_corpus(store: Store) -> Corpus:
             evidence=_none(row["evidence"]) or "",
             sentence=_none(row["sentence"]) or "",
             sentence_start=sentence_start if sentence_start is not None else -1,
+            field_text=_none(row.get("field_text")) or "",
         )
         article = articles.get(figure.article_id)
         if article and _names_sub_unit(figure, sentence_start, article, places[figure.article_id]):
@@ -323,7 +332,7 @@ def check_parts_sum(article: ArticleFacts, figures: Sequence[Figure]) -> list[Fi
         by_status[(figure.status, figure.cumulative)].append(figure)
     for (status, _cumulative), group in sorted(by_status.items()):
         totals = sorted((f for f in group if f.field == "total"), key=lambda f: f.start)
-        parts_by_field = _first_by_field(f for f in group if f.field != "total")
+        parts_by_field = _first_by_item(f for f in group if f.field != "total")
         if not totals or not parts_by_field:
             continue
         parts = sorted(parts_by_field.values(), key=lambda f: f.start)
@@ -367,11 +376,23 @@ def check_parts_sum(article: ArticleFacts, figures: Sequence[Figure]) -> list[Fi
     return findings
 
 
-def _first_by_field(figures: Iterable[Figure]) -> dict[str, Figure]:
-    first: dict[str, Figure] = {}
+def _first_by_item(figures: Iterable[Figure]) -> dict[tuple[str, str], Figure]:
+    """One figure per list item: "Khám, chữa bệnh: 23" and "Chăm sóc sức khỏe: 15" are two
+    items although both are `culture_society`."""
+    first: dict[tuple[str, str], Figure] = {}
     for figure in sorted(figures, key=lambda f: f.start):
-        first.setdefault(figure.field, figure)
+        first.setdefault(figure.item, figure)
     return first
+
+
+def _is_breakdown(group: Sequence[Figure]) -> bool:
+    """One figure is the sum of all the others: a breakdown (by level, "cấp tỉnh 64, cấp huyện
+    512, cấp xã 1.160" of 1.736), not one figure stated with different values."""
+    for whole in group:
+        rest = [f for f in group if f is not whole]
+        if len(rest) >= 2 and overlaps(_sum_bounds(rest), whole.bounds):
+            return True
+    return False
 
 
 def check_status_order(article: ArticleFacts, figures: Sequence[Figure]) -> list[Finding]:
@@ -417,9 +438,11 @@ def check_conflicts(article: ArticleFacts, figures: Sequence[Figure]) -> list[Fi
     for figure in figures:
         groups[figure.group].append(figure)
     for (status, field_code, cumulative), group in sorted(groups.items()):
+        if _is_breakdown(group):
+            continue
         clashing: dict[int, Figure] = {}
         for a, b in combinations(sorted(group, key=lambda f: f.start), 2):
-            if overlaps(a.bounds, b.bounds):
+            if overlaps(a.bounds, b.bounds) or a.item != b.item:
                 continue
             years_a, years_b = _sentence_years(a), _sentence_years(b)
             if years_a and years_b and not (years_a & years_b):

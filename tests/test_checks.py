@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from corpora import GOLD_GOLD, SAMPLE_GOLD
+from corpora import CORPORA_DIR, GOLD_GOLD, SAMPLE_GOLD
 from pipeline.checks import (
     Finding,
     article_ids_by_stem,
@@ -337,6 +337,8 @@ def _gold_files() -> list[Any]:
         pytest.param(SEEDS_GOLD, id="seeds"),
         pytest.param(SAMPLE_GOLD, id="sample"),
         pytest.param(GOLD_GOLD, id="gold"),
+        pytest.param(CORPORA_DIR / "holdout" / "gold.jsonl", id="holdout"),
+        pytest.param(CORPORA_DIR / "blind" / "gold.jsonl", id="blind"),
     ]
 
 
@@ -370,12 +372,13 @@ def test_seeds_002_clean_and_004_error_on_gold_figures(tmp_path: Path) -> None:
 
 # -- the real pipeline on gold --------------------------------------------------------------
 def _real_sets() -> list[tuple[str, Path, Path]]:
-    from corpora import CORPORA_DIR
 
     return [
         ("seeds", SEEDS_GOLD, SEEDS_DIR),
         ("sample", SAMPLE_GOLD, CORPORA_DIR / "sample" / "texts"),
         ("gold", GOLD_GOLD, CORPORA_DIR / "gold" / "texts"),
+        ("holdout", CORPORA_DIR / "holdout" / "gold.jsonl", CORPORA_DIR / "holdout" / "texts"),
+        ("blind", CORPORA_DIR / "blind" / "gold.jsonl", CORPORA_DIR / "blind" / "texts"),
     ]
 
 

@@ -372,7 +372,6 @@ def test_seeds_002_clean_and_004_error_on_gold_figures(tmp_path: Path) -> None:
 
 # -- the real pipeline on gold --------------------------------------------------------------
 def _real_sets() -> list[tuple[str, Path, Path]]:
-
     return [
         ("seeds", SEEDS_GOLD, SEEDS_DIR),
         ("sample", SAMPLE_GOLD, CORPORA_DIR / "sample" / "texts"),

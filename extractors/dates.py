@@ -261,6 +261,10 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < s_end and s_start < end for s_start, s_end in spans)
 
 
+# The year provinces were merged and districts abolished (two-level local government).
+REORGANISATION_YEAR = 2025
+
+
 class DatesStage:
     name = "dates"
     needs: tuple[str, ...] = ()
@@ -312,6 +316,9 @@ class DatesStage:
         self._range_tail = regex.compile(rf"{_H}*(?:-|–|—|đến|tới){_H}*(?:năm{_H}+)?(?P<y2>{YEAR})(?![\d/])")
         self._range_head = _before(rf"(?<!\w)(?P<head>{heads}){_H}*:?{_H}*\(?{_H}*(?:năm{_H}+)?$|\({_H}*$")
         self._until_now_tail = regex.compile(rf"{_H}*\)?{_H}*,?{_H}*{until_now}")
+        self._since_reorganisation = regex.compile(
+            rf"(?<!\w){vocab.alternation(periods['since_reorganisation'])}[^.;\n]{{0,60}}?{until_now}"
+        )
         self._since_head = _before(
             rf"(?<!\w)từ{_H}+(?:(?:khi|lúc|sau{_H}+khi)[^\d.;:\n]{{0,60}}?{_H})?(?:\({_H}*)?(?:(?:năm|ngày){_H}+)?$"
         )
@@ -554,6 +561,11 @@ class DatesStage:
             single = self._single_head.search(low, max(0, start - 10), start)
             if single is not None:
                 hits.append(_PeriodHit(year, year, single.start(), end, "year"))
+        if now_year is not None and now_year >= REORGANISATION_YEAR:
+            for match in self._since_reorganisation.finditer(low):
+                if not _overlaps(match.start(), match.end(), [(h.start, h.end) for h in hits]):
+                    hits.append(_PeriodHit(REORGANISATION_YEAR, now_year, match.start(), match.end(),
+                                           "since_reorganisation", relative=True))
         spans = [(h.start, h.end) for h in hits]
         for match in self._quarter.finditer(low):
             if not _overlaps(match.start(), match.end(), spans):

@@ -371,3 +371,30 @@ def test_event_day_after_a_weekday_in_parentheses() -> None:
         ("publish", "2019-12-19"),
         ("event", "2019-12-18"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "20/11/2025\nĐảng ủy xã sơ kết phong trào từ khi vận hành chính quyền địa phương hai cấp đến nay. "
+            "Xã đăng ký mới 12 mô hình.",
+            (2025, 2025),
+        ),
+        (
+            "15/03/2026\nTừ khi hợp nhất đến nay, toàn tỉnh có 2.100 mô hình được công nhận.",
+            (2025, 2026),
+        ),
+        (
+            "14/07/2022\nHội nghị đánh giá 6 tháng đầu năm 2022. Trong 6 tháng, toàn huyện đăng ký mới 40 mô hình, "
+            "tăng 8 mô hình so với cùng kỳ năm 2021.",
+            (2022, 2022),
+        ),
+    ],
+)
+def test_reported_period_since_reorganisation_and_not_the_baseline(text: str, expected: tuple[int, int]) -> None:
+    from pipeline.api import extract
+
+    period = extract(text).period
+    assert period is not None
+    assert (period.start_year, period.end_year) == expected

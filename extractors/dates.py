@@ -261,6 +261,9 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < s_end and s_start < end for s_start, s_end in spans)
 
 
+# An author's name (two to five capitalised words) and a dash before a date ending the line.
+_BYLINE_NAME_DASH = regex.compile(r"\s*\p{Lu}\w*(?:\s+\p{Lu}\w*){1,4}\s*[-–—|]\s*")
+
 # The year provinces were merged and districts abolished (two-level local government).
 REORGANISATION_YEAR = 2025
 
@@ -431,6 +434,11 @@ class DatesStage:
                     rank = (3, "date_line")
                 # A byline that ends with its date: `Bích Ngọc (28/12/2010)`.
                 elif low[token.start - 1: token.start] == "(" and low[token.end:line_end].strip() == ")" and \
+                        _inside(token.start, layout.page_lines[len(layout.header_lines):]):
+                    rank = (3, "byline_date")
+                # ... or that follows the author's name: `Nguyễn Lượng - 12/04/2012`.
+                elif _BYLINE_NAME_DASH.fullmatch(doc.text, line_start, token.start) and \
+                        not low[token.end:line_end].strip() and \
                         _inside(token.start, layout.page_lines[len(layout.header_lines):]):
                     rank = (3, "byline_date")
             if rank is None:

@@ -398,3 +398,11 @@ def test_reported_period_since_reorganisation_and_not_the_baseline(text: str, ex
     period = extract(text).period
     assert period is not None
     assert (period.start_year, period.end_year) == expected
+
+
+def test_publish_date_from_a_name_dash_date_byline() -> None:
+    from pipeline.api import extract
+
+    result = extract("Xã sơ kết phong trào\nNgày 10/4, Đảng ủy xã tổ chức sơ kết.\n\nTrần Minh Tú - 12/04/2013")
+    assert result.publish_date == "2013-04-12"
+    assert [(d.kind, d.value) for d in result.dates if d.kind == "event"] == [("event", "2013-04-10")]

@@ -433,13 +433,10 @@ class DatesStage:
                 if not residue:
                     rank = (3, "date_line")
                 # A byline that ends with its date: `Bích Ngọc (28/12/2010)`.
-                elif low[token.start - 1: token.start] == "(" and low[token.end:line_end].strip() == ")" and \
-                        _inside(token.start, layout.page_lines[len(layout.header_lines):]):
-                    rank = (3, "byline_date")
-                # ... or that follows the author's name: `Nguyễn Lượng - 12/04/2012`.
-                elif _BYLINE_NAME_DASH.fullmatch(doc.text, line_start, token.start) and \
+                elif (low[token.start - 1: token.start] == "(" and low[token.end:line_end].strip() == ")" and \
+                        _inside(token.start, layout.page_lines[len(layout.header_lines):])) or (_BYLINE_NAME_DASH.fullmatch(doc.text, line_start, token.start) and \
                         not low[token.end:line_end].strip() and \
-                        _inside(token.start, layout.page_lines[len(layout.header_lines):]):
+                        _inside(token.start, layout.page_lines[len(layout.header_lines):])):
                     rank = (3, "byline_date")
             if rank is None:
                 continue

@@ -77,7 +77,6 @@ class AwardsStage:
         self._agent_passive = regex.compile(
             rf"được\s+(?!nhận\b)(?P<giver>[^,;.]{{2,80}}?)\s+(?:{verbs})\s*$", flags
         )
-        self._cho = regex.compile(r"\bcho\s*(?:các\s*)?$|\bcho\s*$", flags)
         self._prefilter = regex.compile(r"tập thể|cá nhân", flags)
         self._award_prefilter = regex.compile("|".join(f"(?:{p})" for p in words["award_names"]), flags)
 

@@ -63,10 +63,10 @@ _NAME_TAIL = r"(?:\s*[“\"”'‘’]?\s*(?:dân vận khéo|DVK)\s*[”\"“'�
 @dataclass(frozen=True)
 class _Mention:
     number: NumberMatch
-    noun: str
-    noun_end: int  # after the noun and its "Dân vận khéo" tail
+    # After the noun and its "Dân vận khéo" tail; for "Tổng số mô hình đăng ký: 1.250" (noun
+    # first), right after the number.
+    noun_end: int
     exemplary_by_noun: bool
-    noun_first_at: int = -1  # "Tổng số mô hình đăng ký: 1.250": where the noun phrase starts
 
 
 class CountsStage:
@@ -135,7 +135,7 @@ class CountsStage:
                 head = self._noun_first.search(text, max(start, number.qualifier_start - 120), number.qualifier_start)
                 if head and not _NOT_A_COUNT_AFTER.match(text, number.end, end):
                     # The noun came first: the count's window starts after the number.
-                    mentions.append(_Mention(number, head.group(0), number.end, False, head.start()))
+                    mentions.append(_Mention(number, number.end, False))
                 continue
             noun_word = noun.group("noun").lower()
             exemplary = noun_word.startswith("điển hình") or noun_word == "mô hình điển hình"
@@ -143,7 +143,7 @@ class CountsStage:
             after = self._exemplary_after.match(text, noun_end, end)
             if after and "," not in noun_word and " và " not in noun_word:
                 exemplary = True
-            mentions.append(_Mention(number, noun.group(0).strip(), noun_end, exemplary))
+            mentions.append(_Mention(number, noun_end, exemplary))
         return mentions
 
     def _refused(self, text: str, sentence_start: int, mention: _Mention, end: int) -> bool:

@@ -198,9 +198,6 @@ class Document:
         line_end = self.text.find("\n", offset)
         return line_start, (len(self.text) if line_end < 0 else line_end)
 
-    def sentence_texts(self) -> list[tuple[int, str]]:
-        return [(s, self.text[s:e]) for s, e in self.sentences]
-
 
 # A header line that is only a date, a time or a weekday is not the title.
 _DATE_LINE = regex.compile(

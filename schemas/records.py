@@ -7,7 +7,7 @@ miss in the evaluation report can be traced to one rule.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -118,8 +118,3 @@ class Records:
 
     def put(self, kind: str, records: list[Any]) -> None:
         self.by_kind[kind] = records
-
-
-def as_row(record: Any) -> dict[str, Any]:
-    """A record as a plain dict (tuples stay tuples; the store serialises them)."""
-    return asdict(record)

@@ -60,23 +60,11 @@ _RUN_WORD = r"\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}[\p{L}\p{M}'’]*)?"
 _NAME_WORD = r"(?:\p{Lu}[\p{Ll}\p{M}']*(?:-\p{Lu}[\p{Ll}\p{M}']*)?|\d{1,2})"
 _NAME = rf"{_NAME_WORD}(?:[^\S\n]{_NAME_WORD}){{0,3}}"
 
-# Unit words before a name, with the level they give and the library's unit types they fit.
+# Unit words before a name, with the level they give and the library's unit types they fit
+# (`extractors/vocab/places.yaml`, `unit_words`).
 _UNIT_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "tỉnh ủy": ("province", ()),
-    "tỉnh": ("province", ()),
-    "thành ủy": ("city", ("Thành phố",)),
-    "thành phố": ("city", ("Thành phố",)),
-    "tp.": ("city", ("Thành phố",)),
-    "tp": ("city", ("Thành phố",)),
-    "huyện ủy": ("district", ("Huyện",)),
-    "huyện": ("district", ("Huyện",)),
-    "quận ủy": ("district", ("Quận",)),
-    "quận": ("district", ("Quận",)),
-    "thị ủy": ("district", ("Thị xã",)),
-    "thị xã": ("district", ("Thị xã",)),
-    "xã": ("commune", ("Xã",)),
-    "phường": ("commune", ("Phường",)),
-    "thị trấn": ("commune", ("Thị trấn",)),
+    word: (entry["level"], tuple(entry.get("kinds", ())))
+    for word, entry in vocab.load("places")["unit_words"].items()
 }
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import regex
 
+from extractors.places import normalise_tones
 from pipeline.api import Extraction, extract
 
 
@@ -29,44 +30,14 @@ class EvaluationError(RuntimeError):
     pass
 
 
-# Old-style tone placement on the second vowel → new style on the first (both are in use).
-_TONE_PLACEMENT = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
-}
-_TONE_PATTERN = regex.compile("|".join(_TONE_PLACEMENT))
-
-
 @cache
-def _abbreviations() -> list[tuple[regex.Pattern[str], str]]:
+def _comparison_expansions() -> tuple[dict[str, str], regex.Pattern[str]]:
+    """What comparison expands on both sides (`extractors/vocab/abbreviations.yaml`)."""
     from extractors import vocab
 
-    try:
-        table = vocab.load("abbreviations")
-    except FileNotFoundError:
-        table = {}
-    entries = table.get("expand", table) if isinstance(table, dict) else {}
-    pairs = sorted(entries.items(), key=lambda kv: -len(kv[0]))
-    return [(regex.compile(rf"(?<!\w){regex.escape(short)}(?!\w)"), long) for short, long in pairs]
-
-
-_EVAL_EXPANSIONS = {
-    "hđnd": "hội đồng nhân dân",
-    "ubnd": "ủy ban nhân dân",
-    "mttq": "mặt trận tổ quốc",
-    "ubmttq": "ủy ban mặt trận tổ quốc",
-    "tvtu": "thường vụ tỉnh ủy",
-    "btv": "ban thường vụ",
-    "bch": "ban chấp hành",
-    "tư": "trung ương",
-    "tw": "trung ương",
-    "tp": "thành phố",
-    "tp.": "thành phố",
-}
-_EVAL_PATTERN = regex.compile(
-    r"(?<!\w)(" + "|".join(regex.escape(k) for k in sorted(_EVAL_EXPANSIONS, key=len, reverse=True)) + r")(?!\w)"
-)
+    table: dict[str, str] = vocab.load("abbreviations")["comparison_expansions"]
+    keys = sorted(table, key=len, reverse=True)
+    return table, regex.compile(r"(?<!\w)(" + "|".join(regex.escape(k) for k in keys) + r")(?!\w)")
 
 
 def normalise_phrase(text: str | None) -> str:
@@ -74,9 +45,9 @@ def normalise_phrase(text: str | None) -> str:
     if text is None:
         return ""
     value = unicodedata.normalize("NFC", text).casefold()
-    value = _TONE_PATTERN.sub(lambda m: _TONE_PLACEMENT[m.group(0)], value)
-    value = _EVAL_PATTERN.sub(lambda m: _EVAL_EXPANSIONS[m.group(1)], value)
-    value = value.replace("ban thường vụ tỉnh ủy", "ban thường vụ tỉnh ủy")
+    value = normalise_tones(value)  # `uỷ` = `ủy`: the places stage's own table
+    expansions, pattern = _comparison_expansions()
+    value = pattern.sub(lambda m: expansions[m.group(1)], value)
     value = regex.sub(r"[\s\-–—]+", " ", value)
     return value.strip(" ,.;:()\"'“”")
 

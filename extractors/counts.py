@@ -84,10 +84,12 @@ class CountsStage:
         ]
         self._cue = regex.compile(rf"(?<!\w)(?:{'|'.join(cue_groups)})(?!\w)", flags)
         self._strong = frozenset(words["strong_statuses"])
-        self._field_keywords = [
-            (field, regex.compile(rf"(?<!\w)(?:{vocab.alternation(keys)})(?!\w)", flags))
-            for field, keys in words["fields"].items()
-        ]
+        # One pattern, a named group per field in the vocabulary's order: the leftmost keyword
+        # wins, and at one position the field listed first.
+        field_groups = "|".join(
+            f"(?P<{field}>{vocab.alternation(keys)})" for field, keys in words["fields"].items()
+        )
+        self._field_keyword = regex.compile(rf"(?<!\w)(?:{field_groups})(?!\w)", flags)
         all_keywords = vocab.alternation([k for keys in words["fields"].values() for k in keys])
         self._verb_in_field_name = regex.compile(
             rf"(?<!\w)(?:xây dựng|thực hiện|triển khai|duy trì)\s+(?:[\w-]+\s+){{0,2}}?(?:{all_keywords})(?!\w)", flags
@@ -159,6 +161,8 @@ class CountsStage:
         return bool(self._target.search(text[clause_start : mention.number.qualifier_start]))
 
     def _status_cues(self, segment: str) -> list[str]:
+        if not self._cue.search(segment):
+            return []  # blanking below only removes cues: most segments have none to begin with
         # Verbs inside a field name ("lĩnh vực xây dựng hệ thống chính trị") or a model's
         # quoted name ("“Xây dựng khu dân cư ...”") are not the count's status.
         segment = _FIELD_NAME_HEAD.sub(lambda m: " " * len(m.group(0)), segment)
@@ -182,12 +186,8 @@ class CountsStage:
 
     def _field_of(self, phrase: str) -> tuple[str, int] | None:
         """The field whose keyword comes first in `phrase`, and where it starts."""
-        best: tuple[str, int] | None = None
-        for field, pattern in self._field_keywords:
-            found = pattern.search(phrase)
-            if found and (best is None or found.start() < best[1]):
-                best = (field, found.start())
-        return best
+        found = self._field_keyword.search(phrase)
+        return (found.lastgroup, found.start()) if found and found.lastgroup else None
 
     def _field_after_noun(self, post: str) -> tuple[str, str] | None:
         """`... mô hình thuộc lĩnh vực kinh tế`, `... mô hình văn hóa - xã hội`, `trên các lĩnh vực`."""
@@ -425,5 +425,6 @@ def _drop_repeats(counts: list[ModelCount]) -> list[ModelCount]:
         if key in seen:
             continue
         seen.add(key)
-        kept.append(replace(count, cumulative=key in cumulative))
+        marked = key in cumulative
+        kept.append(count if count.cumulative == marked else replace(count, cumulative=marked))
     return kept

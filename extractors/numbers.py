@@ -8,6 +8,8 @@ because they are never counts.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -30,7 +32,6 @@ def _vocab() -> dict:  # type: ignore[type-arg]
     return vocab.load("numbers")  # type: ignore[no-any-return]
 
 
-_WORD = regex.compile(r"\w+")
 
 
 
@@ -54,9 +55,13 @@ def digit_pattern() -> regex.Pattern[str]:
 
 
 @cache
-def word_number_pattern() -> regex.Pattern[str]:
-    """A run of number words (`mười lăm`, `một trăm hai mươi`)."""
-    return regex.compile(rf"(?<!\w)(?P<words>{_word_number_pattern()})(?!\w)", regex.IGNORECASE)
+def word_number_pattern() -> re.Pattern[str]:
+    """A run of number words (`mười lăm`, `một trăm hai mươi`), in lower-cased text.
+
+    The standard `re`, case-sensitive over lower-cased text: on this literal alternation it
+    runs two to four times faster than `regex` with IGNORECASE, and it scans whole articles.
+    """
+    return re.compile(rf"(?<!\w)(?P<words>{_word_number_pattern()})(?!\w)")
 
 
 @cache
@@ -67,9 +72,18 @@ def _qualifier_before() -> regex.Pattern[str]:
 
 
 @cache
-def _number_words() -> frozenset[str]:
-    v = _vocab()
-    return frozenset([*v["units"], v["tens_word"], v["ten"], v["hundred"], *v["thousands"], v["million"]])
+def _ambiguous_alone() -> frozenset[str]:
+    return frozenset(_vocab()["ambiguous_alone"])
+
+
+@cache
+def _never_alone() -> frozenset[str]:
+    return frozenset(_vocab()["never_alone"])
+
+
+@cache
+def _vague_prefixes() -> frozenset[str]:
+    return frozenset(_vocab()["vague_prefixes"])
 
 
 @cache
@@ -81,6 +95,15 @@ def qualifier_code(word: str | None) -> str:
     if not word:
         return "exact"
     return _qualifier_of().get(word.lower(), "exact")
+
+
+def lower_same_length(text: str) -> str:
+    """`text.lower()`, except the rare letters whose lower case is longer (`İ`) stay as they
+    are: offsets in the result are offsets in `text`."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
 
 
 def read_digits(text: str) -> int:
@@ -153,6 +176,49 @@ def read_number(text: str) -> int | None:
     return read_words(stripped)
 
 
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """A number as the whole-text scan found it, before a caller's window and wording choices."""
+
+    start: int
+    end: int
+    value: int
+    words: str | None  # lower-cased number words; None for digits
+    vague: bool  # after "hàng", "vài"...: a vague quantity
+
+
+# The last text scanned and its numbers. Stages call `find_numbers` many times on windows of
+# the same `Document.content`; scanning it once and slicing is what makes that cheap. Keyed on
+# identity (the tuple holds the text, so its id cannot be reused), and read and written as one
+# tuple, so threads sharing the module at worst scan twice.
+_last_scan: tuple[str, list[int], list[_Written]] | None = None
+
+
+def _scan(text: str) -> tuple[list[int], list[_Written]]:
+    """Every number in `text` (starts, and the numbers in order), from one pass of each pattern."""
+    global _last_scan
+    cached = _last_scan
+    if cached is not None and cached[0] is text:
+        return cached[1], cached[2]
+    found = [
+        _Written(match.start("digits"), match.end("digits"), read_digits(match.group("digits")), None, False)
+        for match in digit_pattern().finditer(text)
+    ]
+    low = lower_same_length(text)
+    vague = _vague_prefixes()
+    for match in word_number_pattern().finditer(low):
+        words = match.group("words")
+        parsed = read_words(words)
+        if not parsed:  # "không" alone is a negation ("không dưới 30"), never a zero count
+            continue
+        before = low[max(0, match.start() - 12) : match.start()].split()
+        found.append(_Written(*match.span("words"), parsed, words, bool(before) and before[-1] in vague))
+    found.sort(key=lambda n: n.start)
+    starts = [n.start for n in found]
+    _last_scan = (text, starts, found)
+    return starts, found
+
+
 def find_numbers(
     text: str, start: int = 0, end: int | None = None, *, nouns_follow: bool = False
 ) -> list[NumberMatch]:
@@ -161,38 +227,28 @@ def find_numbers(
     `nouns_follow`: the caller keeps only numbers followed by a counted noun ("năm mô hình"),
     so the words that alone usually mean something else ("năm" = year) may be read.
 
-    Digits and words are two patterns: the word alternation is only run on a span that holds
-    a number word at all (a set lookup), since trying it at every character is what costs.
+    The text is scanned once (see `_scan`) and each call takes the numbers inside its window;
+    the qualifier is looked for inside the window only.
     """
     end = len(text) if end is None else end
-    spans: list[tuple[int, int, int]] = []  # start, end, value
-    for match in digit_pattern().finditer(text, start, end):
-        spans.append((*match.span("digits"), read_digits(match.group("digits"))))
-    if _number_words() & set(_WORD.findall(text[start:end].lower())):
-        ambiguous = set(_vocab()["never_alone" if nouns_follow else "ambiguous_alone"])
-        vague = set(_vocab()["vague_prefixes"])
-        for match in word_number_pattern().finditer(text, start, end):
-            words = match.group("words")
-            if words.lower() in ambiguous:
-                continue
-            parsed = read_words(words)
-            if not parsed:  # "không" alone is a negation ("không dưới 30"), never a zero count
-                continue
-            before = text[max(0, match.start() - 12) : match.start()].lower().split()
-            if before and before[-1] in vague:
-                continue
-            spans.append((*match.span("words"), parsed))
-        spans.sort()
+    starts, written = _scan(text)
+    ambiguous = _never_alone() if nouns_follow else _ambiguous_alone()
     found: list[NumberMatch] = []
-    for n_start, n_end, value in spans:
-        qual = _qualifier_before().search(text, max(start, n_start - 24), n_start)
+    for number in written[bisect.bisect_left(starts, start) :]:
+        if number.start >= end:
+            break
+        if number.end > end:
+            continue
+        if number.words is not None and (number.vague or number.words in ambiguous):
+            continue
+        qual = _qualifier_before().search(text, max(start, number.start - 24), number.start)
         found.append(
             NumberMatch(
-                value=value,
+                value=number.value,
                 qualifier=qualifier_code(qual.group("qual") if qual else None),
-                start=n_start,
-                end=n_end,
-                qualifier_start=qual.start() if qual else n_start,
+                start=number.start,
+                end=number.end,
+                qualifier_start=qual.start() if qual else number.start,
             )
         )
     return found

@@ -27,12 +27,24 @@ _ODD_SPACE = regex.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Any character one of the substitutions below would change: most texts hold none, and one
+# search is cheaper than three substitutions over the whole text.
+_NEEDS_SUBSTITUTION = regex.compile(
+    rf"\r|{_INVISIBLE.pattern}|{_CONTROL.pattern}|{_ODD_SPACE.pattern}"
+)
+
+
 def clean_text(raw: str) -> str:
-    """NFC text with unified newlines and spaces; what `articles.text` stores."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub("", text)
-    text = _ODD_SPACE.sub(" ", text)
+    """NFC text with unified newlines and spaces; what `articles.text` stores.
+
+    Idempotent: cleaning a cleaned text returns it unchanged, cheaply.
+    """
+    text = raw
+    if _NEEDS_SUBSTITUTION.search(text):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _INVISIBLE.sub("", text)
+        text = _CONTROL.sub("", text)
+        text = _ODD_SPACE.sub(" ", text)
     text = unicodedata.normalize("NFC", text)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 

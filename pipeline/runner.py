@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -135,9 +135,11 @@ def count_articles(inputs: Sequence[str | Path]) -> int | None:
     return count
 
 
-def article_id(raw: RawDocument) -> str:
-    """`Document.from_raw(raw).id` without sentence splitting: what the skip test needs."""
-    return content_id(clean_text(raw.text))
+def identified(raw: RawDocument) -> tuple[str, RawDocument]:
+    """`Document.from_raw(raw).id` without sentence splitting (what the skip test needs), and
+    `raw` with its text already cleaned, so the extraction does not clean it again."""
+    text = clean_text(raw.text)
+    return content_id(text), (raw if text == raw.text else replace(raw, text=text))
 
 
 class _Writer:
@@ -202,19 +204,19 @@ def _new_chunks(
     """Chunks of raw documents not yet in the database; failures and known ones handed to `writer`."""
     chunk: list[RawDocument] = []
     for group in _groups(items, max(1, chunk_size)):
-        identified: list[tuple[str, RawDocument]] = []
+        new: list[tuple[str, RawDocument]] = []
         for item in group:
             if isinstance(item, ReadFailure):
                 writer.fail(item.source, item.reason)
                 continue
             writer.summary.read += 1
             try:
-                identified.append((article_id(item), item))
+                new.append(identified(item))
             except Exception as exc:  # a text the cleaner cannot take is a failure, not a crash
                 writer.fail(item.source, f"cannot prepare text: {type(exc).__name__}: {exc}")
-        known = store.existing_ids(i for i, _ in identified)
+        known = store.existing_ids(i for i, _ in new)
         skipped = 0
-        for doc_id, raw in identified:
+        for doc_id, raw in new:
             if doc_id in known or doc_id in writer.in_flight:
                 skipped += 1
                 continue

@@ -16,7 +16,7 @@ from pipeline import engines, runner
 from pipeline.cli import cli
 from pipeline.document import Document, RawDocument
 from pipeline.engines import EngineError, InlineEngine, ProcessEngine, make_engine
-from pipeline.runner import article_id, count_articles, run, run_documents
+from pipeline.runner import count_articles, identified, run, run_documents
 from pipeline.store import ArticleRows, Store
 from pipeline.synthetic import synthetic_documents, write_archive
 
@@ -38,9 +38,12 @@ def table_rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     return found
 
 
-def test_article_id_is_the_documents_id() -> None:
-    raw = RawDocument(source="a.txt", text="Dòng một\r\n\u00a0Dòng hai  \n")
-    assert article_id(raw) == Document.from_raw(raw).id
+def test_identified_gives_the_documents_id_and_the_same_document() -> None:
+    raw = RawDocument(source="a.txt", text="Dòng một\r\n\u00a0Dòng hai  \n", title="Tiêu đề")
+    doc_id, cleaned = identified(raw)
+    assert doc_id == Document.from_raw(raw).id
+    assert cleaned.text == "Dòng một\n Dòng hai"
+    assert Document.from_raw(cleaned) == Document.from_raw(raw)
 
 
 def test_run_stores_every_article_once_and_counts_figures(tmp_path: Path) -> None:

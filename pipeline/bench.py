@@ -44,6 +44,10 @@ class RunMeasure:
     seconds: float  # the run itself: engine start, read, extract, store
     wall_seconds: float  # the whole process, interpreter start included
     articles_per_second: float
+    # Start-up (imports, stages built, workers started: until the first results come back) and
+    # the rate after it; the start-up is paid once per run, however large the archive.
+    startup_seconds: float
+    steady_articles_per_second: float
     cpu_ms_per_article: float  # the process tree's CPU time: robust to other load on the machine
     parent_cpu_ms_per_article: float  # the reading, hashing, writing process alone
     peak_rss_mb: float  # resident memory of the process tree, at its highest
@@ -90,10 +94,23 @@ class BenchReport:
                 "measured": round(one.articles_per_second, 1),
                 "met": one.articles_per_second >= TARGET_RATE_ONE_WORKER,
             }
+        if one is not None and one.steady_articles_per_second > 0:
+            found["rate_one_worker_after_startup"] = {
+                "target": f">= {TARGET_RATE_ONE_WORKER:.0f} articles/s, start-up left out",
+                "measured": round(one.steady_articles_per_second, 1),
+                "met": one.steady_articles_per_second >= TARGET_RATE_ONE_WORKER,
+            }
         if one is not None and two is not None and one.articles_per_second > 0:
             speedup = two.articles_per_second / one.articles_per_second
             found["speedup_two_workers"] = {
                 "target": f">= {TARGET_SPEEDUP_TWO_WORKERS}x one worker",
+                "measured": round(speedup, 2),
+                "met": speedup >= TARGET_SPEEDUP_TWO_WORKERS,
+            }
+        if one is not None and two is not None and one.steady_articles_per_second > 0:
+            speedup = two.steady_articles_per_second / one.steady_articles_per_second
+            found["speedup_two_workers_after_startup"] = {
+                "target": f">= {TARGET_SPEEDUP_TWO_WORKERS}x one worker, start-up left out",
                 "measured": round(speedup, 2),
                 "met": speedup >= TARGET_SPEEDUP_TWO_WORKERS,
             }
@@ -233,6 +250,8 @@ def measure_run(
         seconds=round(figures["seconds"], 3),
         wall_seconds=round(wall, 3),
         articles_per_second=round(read / figures["seconds"], 1) if figures["seconds"] else 0.0,
+        startup_seconds=round(figures["first_results_seconds"] or 0.0, 2),
+        steady_articles_per_second=round(figures["steady_articles_per_second"] or 0.0, 1),
         cpu_ms_per_article=_per_article(sampler.cpu_seconds - figures["cpu_before_run"], read),
         parent_cpu_ms_per_article=_per_article(
             sampler.cpu_by_pid.get(child.pid, 0.0) - figures["cpu_before_run"], read
@@ -319,12 +338,14 @@ def format_report(report: BenchReport) -> str:
         f"benchmark: {report.articles:,} synthetic articles varied from {report.base_texts} base texts; "
         f"extraction stages: {report.stages}; {report.cpus} CPUs, load average {report.load_average} before the runs",
         "",
-        f"{'workers':>7}  {'articles/s':>10}  {'run s':>7}  {'process s':>9}  {'CPU ms/article':>14}  "
+        f"{'workers':>7}  {'articles/s':>10}  {'run s':>7}  {'start-up s':>10}  {'after start-up/s':>16}  "
+        f"{'process s':>9}  {'CPU ms/article':>14}  "
         f"{'of it parent':>12}  {'peak RSS MB':>11}  {'DB bytes/article':>16}  {'figures':>8}",
     ]
     for r in report.runs:
         lines.append(
-            f"{r.workers:>7}  {r.articles_per_second:>10.1f}  {r.seconds:>7.1f}  {r.wall_seconds:>9.1f}  "
+            f"{r.workers:>7}  {r.articles_per_second:>10.1f}  {r.seconds:>7.1f}  {r.startup_seconds:>10.1f}  "
+            f"{r.steady_articles_per_second:>16.1f}  {r.wall_seconds:>9.1f}  "
             f"{r.cpu_ms_per_article:>14.2f}  {r.parent_cpu_ms_per_article:>12.2f}  {r.peak_rss_mb:>11.0f}  "
             f"{r.db_bytes_per_article:>16,.0f}  {r.figures:>8,}"
         )
@@ -350,9 +371,10 @@ def format_report(report: BenchReport) -> str:
     lines.append("\ntargets:")
     for name, target in report.targets().items():
         verdict = "met" if target["met"] else "NOT met"
-        lines.append(f"  {name:<22} {target['target']:<40} measured {target['measured']}: {verdict}")
+        lines.append(f"  {name:<34} {target['target']:<46} measured {target['measured']}: {verdict}")
     lines.append(
-        "\nrates are wall-clock inside the run (engine start-up included, interpreter start-up not); "
+        "\nrates are wall-clock inside the run (engine start-up included, interpreter start-up not; "
+        "'after start-up' counts from the first extracted articles back to the end); "
         "other load on the machine lowers them. CPU ms/article counts every process of the run, "
         "'of it parent' the one that reads and writes; the projected speedup uses only CPU times"
     )
@@ -377,6 +399,8 @@ def _child(argv: Sequence[str]) -> None:
                 "failed": summary.failed,
                 "figures": summary.figures,
                 "seconds": summary.seconds,
+                "first_results_seconds": summary.first_results_seconds,
+                "steady_articles_per_second": summary.steady_articles_per_second,
                 "cpu_before_run": usage.ru_utime + usage.ru_stime,
             }
         )

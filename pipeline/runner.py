@@ -43,6 +43,10 @@ class RunSummary:
     figures: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    # When the first extracted articles came back, and how many: what came before is start-up
+    # (imports, stages built, workers started), paid once per run whatever its size.
+    first_results_seconds: float | None = None
+    first_results_articles: int = 0
     engine: str = "local"
     workers: int = 1
 
@@ -53,6 +57,15 @@ class RunSummary:
     @property
     def articles_per_second(self) -> float:
         return self.read / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def steady_articles_per_second(self) -> float | None:
+        """The rate once extraction is under way (start-up left out); None for a tiny run."""
+        if self.first_results_seconds is None:
+            return None
+        articles = self.read - self.first_results_articles
+        seconds = self.seconds - self.first_results_seconds
+        return articles / seconds if articles > 0 and seconds > 0 else None
 
 
 def run(
@@ -112,6 +125,10 @@ def run_documents(
         writer = _Writer(store, summary, batch_size, bar)
         try:
             for results in extraction.map(_new_chunks(items, store, writer, chunk_size)):
+                if summary.first_results_seconds is None:
+                    summary.first_results_seconds = time.perf_counter() - started
+                    # Read ahead is not done: only what came back, or needed no extraction.
+                    summary.first_results_articles = len(results) + summary.skipped + summary.failed
                 writer.add(results)
             writer.flush()
         except KeyboardInterrupt:

@@ -54,6 +54,11 @@ def test_run_stores_every_article_once_and_counts_figures(tmp_path: Path) -> Non
         assert store.count("articles") == 30
         assert summary.figures == store.count("model_counts") + store.count("awards")
         assert store.integrity_ok()
+    # the first chunk (4 articles) came back after the start-up; the rest is the steady rate
+    assert summary.first_results_articles == 4
+    assert summary.first_results_seconds is not None and 0 < summary.first_results_seconds < summary.seconds
+    expected = 26 / (summary.seconds - summary.first_results_seconds)
+    assert summary.steady_articles_per_second == pytest.approx(expected)
 
 
 def test_rerun_skips_before_extraction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

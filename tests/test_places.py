@@ -313,3 +313,19 @@ def test_mass_organisation_network_as_subject_is_agency_scope() -> None:
     assert place is not None
     assert (place.province, place.scope_level) == ("Sóc Trăng", "agency")
     assert place.scope_name is not None and place.scope_name.startswith("Hội Nông dân")
+
+
+def test_run_prefilters_agree_with_plain_lookups(stages: tuple[DatesStage, PlacesStage]) -> None:
+    """The sweep's shortcuts (name lengths per first word, the one-word set) decide as a plain lookup."""
+    places = stages[1]
+    names = places._all_names
+
+    def plain(words: list[str]) -> bool:
+        return any(" ".join(words[:size]) in names for size in range(1, min(len(words), 6) + 1))
+
+    for run in ["hà nội mới", "bà rịa - vũng tàu tổ chức", "nguyễn thái bình", "lò thị mai", "hồ", "các",
+                "thừa thiên huế", "tân phú đông", "ban chỉ đạo"]:
+        assert places._starts_with_name(run.split()) == plain(run.split()), run
+    for word in ["tỉnh", "báo", "hồ", "các", "trong", "thành", "huyện", "an"]:
+        one_word = word in places._organ_words_lower or word in places._unit_tokens or plain([word])
+        assert (word in places._one_word_runs) == one_word, word

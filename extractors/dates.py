@@ -21,8 +21,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
+import itertools
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import regex
 
@@ -37,17 +41,20 @@ _TIME = r"\d{1,2}[^\S\n]?[:hg][^\S\n]?\d{2}(?:[^\S\n]?:[^\S\n]?\d{2})?(?:[^\S\n]
 # Every date form in one pass over the lower-cased text, anchored on the day's digits: a full
 # numeric date (`24/6/2021`; portal headers write `06 / 01 / 2023`), a day-month pair that never
 # continues with another number (`25/9`, `23-12`), the worded forms (`24 tháng 6 năm 2021`,
-# `5 tháng 3`), and the ISO form some portals print (`2015-04-22 08:31:12`).
+# `5 tháng 3`), and the ISO form some portals print (`2015-04-22 08:31:12`). Every form starts
+# with a digit: the leading `(?=\d)` says so to the engine, which then rejects the other
+# positions a third faster.
 _DATE = regex.compile(
-    rf"(?<![\d/.])(?:(?P<iy>{YEAR})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})(?![\d\-])|(?P<d>\d{{1,2}})(?:"
+    rf"(?=\d)(?<![\d/.])(?:(?P<iy>{YEAR})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})(?![\d\-])|(?P<d>\d{{1,2}})(?:"
     rf"{_H}{{0,2}}(?P<sep>[/.\-]){_H}{{0,2}}(?P<m>\d{{1,2}})"
     rf"(?:{_H}{{0,2}}(?P=sep){_H}{{0,2}}(?P<y>{YEAR})(?!\d)|(?!\d)(?!{_H}{{0,2}}[/.\-]{_H}{{0,2}}\d))"
     rf"|{_H}+tháng{_H}+(?P<wm>\d{{1,2}})(?!\d)(?:{_H}*,?{_H}*năm{_H}+(?P<wy>{YEAR})(?!\d))?"
     rf"))"
 )
 _DATE_RANGE_AFTER = regex.compile(rf"{_H}*[-–—]{_H}*\d{{1,2}}{_H}{{0,2}}[/.\-]")
-_DATE_RANGE_BEFORE = regex.compile(rf"\d{{4}}{_H}*[-–—]{_H}*$", regex.REVERSE)
 _YEAR_TOKEN = regex.compile(rf"(?<![\d/.\-]){YEAR}(?![\d/])")
+# The same, one century at a time: each starts with a literal (`20`, `19`), found fast.
+_YEAR_TOKEN_BY_CENTURY = [regex.compile(rf"(?<![\d/.\-]){century}(?![\d/])") for century in (r"19[5-9]\d", r"20[0-4]\d")]
 
 # Lines that open the list of other articles at the foot of a page: nothing after them belongs to
 # the article (their dates and years would pose as the article's own).
@@ -63,11 +70,16 @@ _FULL_DATE_OR_TIME = regex.compile(
 )
 # Page chrome around a title: breadcrumbs and menus (`Trang chủ > Tin tức`, `Thời sự | Chính trị`)
 # and lines of page data (`Người đăng: admin  Lượt xem: 289`).
-PAGE_CHROME = regex.compile(
-    r"\s(?:>|/|»|\|)\s|^\W*(?:trang chủ|home)\b|(?:lượt xem|người đăng|tác giả|cỡ chữ|font chữ)\s*:"
-    r"|(?:gửi bài|in bài|nghe bài|chia sẻ)\s*(?:\||$)",
-    regex.IGNORECASE,
-)
+_PAGE_CHROME_PARTS = [
+    r"\s(?:>|/|»|\|)\s",
+    r"^\W*(?:trang chủ|home)\b",
+    r"(?:lượt xem|người đăng|tác giả|cỡ chữ|font chữ)\s*:",
+    r"(?:gửi bài|in bài|nghe bài|chia sẻ)\s*(?:\||$)",
+]
+PAGE_CHROME = regex.compile("|".join(_PAGE_CHROME_PARTS), regex.IGNORECASE)
+# To tell whether a line is chrome at all, each part searched alone is twice as fast as the
+# alternation: alone, a part's literals let the engine skip ahead.
+_PAGE_CHROME_EACH = [regex.compile(part, regex.IGNORECASE) for part in _PAGE_CHROME_PARTS]
 
 
 def lowered(text: str) -> str:
@@ -101,6 +113,31 @@ def infer_year(day: int, month: int, publish: dt.date | None, fallback_year: int
     return None
 
 
+_T = TypeVar("_T")
+
+
+def _remembered_for_last_document(compute: Callable[[Document], _T]) -> Callable[[Document], _T]:
+    """`compute`, remembering its result for the last document it was given.
+
+    `dates` and then `places` ask for the title and the body's end of the same document; stages
+    read one document at a time, so remembering one is enough, and memory never grows.
+    """
+    last: tuple[Document, _T] | None = None
+
+    @functools.wraps(compute)
+    def remembered(doc: Document) -> _T:
+        nonlocal last
+        known = last  # read once: another thread may replace it meanwhile
+        if known is not None and known[0] is doc:
+            return known[1]
+        value = compute(doc)
+        last = (doc, value)
+        return value
+
+    return remembered
+
+
+@_remembered_for_last_document
 def title_span(doc: Document) -> tuple[int, int] | None:
     """The span of the article's title in `doc.text`.
 
@@ -122,45 +159,93 @@ def title_span(doc: Document) -> tuple[int, int] | None:
                 break
         offset += len(line) + 1
 
-    def looks_like_title(line: str) -> bool:
-        return not (_FULL_DATE_OR_TIME.search(line) or PAGE_CHROME.search(line) or len(line.split()) < 3)
-
-    if doc.title and looks_like_title(doc.title) and not doc.title.isupper():
-        for start, end in candidates:
-            if text[start:end] == doc.title:
-                return start, end
+    title = doc.title
+    if title and not title.isupper():
+        given = next(((start, end) for start, end in candidates if text[start:end] == title), None)
+        if given is not None and _looks_like_title(title):
+            return given
     # A line in capitals at the top is most often the site's masthead (`BÁO SƠN LA ĐIỆN TỬ`); it is
-    # the title only when no other line could be.
-    fitting = [(start, end) for start, end in candidates if looks_like_title(text[start:end])]
-    for start, end in fitting:
-        if not text[start:end].isupper():
+    # the title only when no other line could be. Candidates are tested in order and only until
+    # one fits: the tests are regex scans, the costliest part of this function.
+    first_fitting: tuple[int, int] | None = None
+    for start, end in candidates:
+        line = text[start:end]
+        if not _looks_like_title(line):
+            continue
+        if not line.isupper():
             return start, end
-    return fitting[0] if fitting else None
+        if first_fitting is None:
+            first_fitting = (start, end)
+    return first_fitting
+
+
+def _looks_like_title(line: str) -> bool:
+    if len(line.split()) < 3 or _FULL_DATE_OR_TIME.search(line):
+        return False
+    return not any(part.search(line) for part in _PAGE_CHROME_EACH)  # as `PAGE_CHROME.search(line)`
 
 
 _TITLE_MAX = 220  # characters: a longer line is a paragraph
 
 
+@_remembered_for_last_document
 def body_end(doc: Document) -> int:
     """Where lists of other articles begin (or the end of the text)."""
     text = doc.text
-    offset = 0
     floor = len(text) * 0.4  # a heading-like phrase early in the page never cuts the article
-    for line in text.split("\n"):
-        if offset > floor and len(line) < 40 and RELATED_HEADING.fullmatch(line.strip()):
+    # Only lines that start past the floor can be the heading: skip to the first of them (a line
+    # starts one past a newline, and `newline + 1 > floor` holds from `newline >= int(floor)` on).
+    offset = text.find("\n", int(floor)) + 1
+    if offset == 0:
+        return len(text)
+    for line in text[offset:].split("\n"):
+        if 0 < len(line) < 40 and RELATED_HEADING.fullmatch(line.strip()):  # a blank line is no heading
             return offset
         offset += len(line) + 1
     return len(text)
 
 
-def _before(pattern: str) -> regex.Pattern[str]:
-    """A pattern for what stands right before an anchor (it ends in `$`), matched from the right.
+def _matches_of_each(
+    patterns: list[regex.Pattern[str]], alternation: regex.Pattern[str], text: str
+) -> list[regex.Match[str]]:
+    """`alternation.finditer(text)`, found with each of its `patterns` alone.
 
-    `search(low, start_of_window, anchor)` with REVERSE tries the anchor's end first instead of
-    every start in the window: four times faster on the windows this stage reads.
+    The engine finds a pattern that starts with a literal several times faster than it tries an
+    alternation at every position. When no two matches overlap, the merged matches of the
+    patterns are exactly the alternation's (it takes a match that overlaps another to make the
+    alternation skip or shorten one); should two ever overlap, the alternation decides.
     """
-    return regex.compile(pattern, regex.REVERSE)
+    matches = sorted((m for pattern in patterns for m in pattern.finditer(text)), key=lambda m: m.span())
+    if any(after.start() < before.end() for before, after in itertools.pairwise(matches)):
+        return list(alternation.finditer(text))
+    return matches
 
+
+class _Before:
+    r"""A pattern for what stands right before an anchor (it ends in `$`), matched from the right.
+
+    `search(low, start_of_window, anchor)` behaves as the pattern compiled with REVERSE would: it
+    tries the anchor's end first instead of every start in the window. It is faster still: the
+    engine does not take `$` as an anchor (it also matches before a final newline) and tries it
+    at every position of the window, so the pattern ends in `\Z` instead, and the one other place
+    `$` matches, before a newline that ends the window, gets a second search.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        if not pattern.endswith("$"):
+            raise ValueError(f"a pattern for what stands before an anchor ends in `$`: {pattern!r}")
+        self._at_end = regex.compile(pattern[:-1] + r"\Z", regex.REVERSE)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        endpos = len(text) if endpos is None else min(endpos, len(text))
+        match = self._at_end.search(text, pos, endpos)
+        if match is None and pos < endpos and text[endpos - 1] == "\n":
+            match = self._at_end.search(text, pos, endpos - 1)
+        return match
+
+
+# `(15/10/1930 - 15/10/2023)`: a full date right before a date, and a dash between them.
+_DATE_RANGE_BEFORE = _Before(rf"\d{{4}}{_H}*[-–—]{_H}*$")
 
 
 class FigureFinder:
@@ -171,19 +256,26 @@ class FigureFinder:
 
     def __init__(self) -> None:
         periods = vocab.load("periods")
-        units = vocab.alternation([u.lower() for u in periods["figure_units"]])
+        unit_patterns = [u.lower() for u in periods["figure_units"]]
+        units = vocab.alternation(unit_patterns)
         words = vocab.alternation([regex.escape(w) for w in periods["number_words"]])
         self._unit = regex.compile(rf"{units}(?!\w)")
-        self._number_before = _before(
-            rf"(?<![\w.,/])(?:\d{{1,3}}(?:\.\d{{3}})+|\d+|{words}(?:{_H}+mươi)?(?:{_H}+\w+)?)"
-            rf"(?:{_H}+[\"“”«»]?[\w“”\"]*)?{_H}+$"
+        # Each unit alone starts with a literal: see `_matches_of_each`.
+        self._each_unit = [regex.compile(rf"(?:{unit})(?!\w)") for unit in dict.fromkeys(unit_patterns)]
+        # Only whether it matches counts. The runs of digits and word characters are possessive
+        # (`++`, `*+`): giving a character back could only leave a digit or a letter where a space
+        # or the start of the number must stand (a quote given back by the word before the unit
+        # reaches the same space), so no match is lost, and failing windows fail a third faster.
+        self._number_before = _Before(
+            rf"(?<![\w.,/])(?:\d{{1,3}}(?:\.\d{{3}})+|\d++|{words}(?:{_H}+mươi)?(?:{_H}+\w++)?)"
+            rf"(?:{_H}+[\"“”«»]?[\w“”\"]*+)?{_H}+$"
         )
 
     def offsets(self, low: str) -> list[int]:
         """Offsets of every count of models in the lower-cased `low`, in order."""
         found: list[int] = []
-        for match in self._unit.finditer(low):
-            start = match.start()
+        for unit in _matches_of_each(self._each_unit, self._unit, low):
+            start = unit.start()
             if start and (low[start - 1].isalnum()):
                 continue
             if self._number_before.search(low, max(0, start - 30), start):
@@ -233,24 +325,58 @@ class _Layout:
 
 def _layout(doc: Document) -> _Layout:
     text = doc.text
-    lines: list[tuple[int, int]] = []
-    offset = 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if stripped:
-            lead = len(line) - len(line.lstrip())
-            lines.append((offset + lead, offset + lead + len(stripped)))
-        offset += len(line) + 1
     end = body_end(doc)
     # The header is the run of short lines before the first paragraph of prose.
     header: list[tuple[int, int]] = []
-    for start, stop in lines[:10]:
+    for start, stop in itertools.islice(_lines_from_top(text), 10):
         if stop - start >= 160:
             break
         header.append((start, stop))
     # The footer is the last few lines, byline and source; only short lines, never a paragraph.
-    footer = [ln for ln in [ln for ln in lines if ln[1] <= end][-6:] if ln[1] - ln[0] <= 120]
+    footer = [ln for ln in _lines_up_to(text, end, 6) if ln[1] - ln[0] <= 120]
     return _Layout(end, header + footer, header, title_span(doc))
+
+
+def _line_span(text: str, line_start: int, line_end: int) -> tuple[int, int] | None:
+    """The span of the line `text[line_start:line_end]` without its outer spaces (None if blank)."""
+    line = text[line_start:line_end]
+    stripped = line.strip()
+    if not stripped:
+        return None
+    start = line_start + len(line) - len(line.lstrip())
+    return start, start + len(stripped)
+
+
+def _lines_from_top(text: str) -> Iterator[tuple[int, int]]:
+    """The non-blank lines of `text` (stripped spans), read one at a time: callers stop early."""
+    line_start = 0
+    while line_start <= len(text):
+        line_end = text.find("\n", line_start)
+        if line_end < 0:
+            line_end = len(text)
+        span = _line_span(text, line_start, line_end)
+        if span is not None:
+            yield span
+        line_start = line_end + 1
+
+
+def _lines_up_to(text: str, end: int, count: int) -> list[tuple[int, int]]:
+    """The last `count` non-blank lines of `text` that end by `end` (stripped spans), in text order.
+
+    Read backwards from `end`, so a long article costs no more than a short one.
+    """
+    found: list[tuple[int, int]] = []
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        line_end = len(text)
+    while len(found) < count and line_end >= 0:
+        line_start = text.rfind("\n", 0, line_end) + 1
+        span = _line_span(text, line_start, line_end)
+        if span is not None and span[1] <= end:
+            found.append(span)
+        line_end = line_start - 1
+    found.reverse()
+    return found
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
@@ -286,27 +412,28 @@ class DatesStage:
         # What stands before the date of a header line, strongest first: a label naming
         # publication, one naming an update, a weekday.
         self._publish_lead = [
-            (0, "publish_label", _before(rf"(?<!\w){publish_label}{date_lead}")),
-            (1, "update_label", _before(rf"(?<!\w){update_label}{date_lead}")),
-            (2, "weekday", _before(rf"(?<!\w){weekday}{_H}*[,.\-–]?{_H}*(?:ngày{_H}*)?$")),
+            (0, "publish_label", _Before(rf"(?<!\w){publish_label}{date_lead}")),
+            (1, "update_label", _Before(rf"(?<!\w){update_label}{date_lead}")),
+            (2, "weekday", _Before(rf"(?<!\w){weekday}{_H}*[,.\-–]?{_H}*(?:ngày{_H}*)?$")),
         ]
         self._line_residue = regex.compile(
             rf"{weekday}|{publish_label}|{update_label}|ngày|lúc|\(?{_H}*gmt{_H}*[+\-]{_H}*\d{{1,2}}{_H}*\)?|{_TIME}"
             rf"|[\s,|\-–—:()./]"
         )
-        self._event_lead = _before(
+        self._event_lead = _Before(
             # "Sáng thứ Ba (16-12)": a weekday may stand between the opener and the day.
             rf"(?<!\w)(?P<opener>{opener})(?:{_H}+(?:ngày|hôm{_H}+nay|nay|qua))?(?:{_H}+{weekday})?{_H}*\(?{_H}*(?:ngày{_H}+)?"
             rf"(?:(?P<first>\d{{1,2}}){_H}*(?:-|–|và|,){_H}*)?$"
         )
-        self._boundary_lead = _before(rf"(?<!\w){boundary}{_H}+(?:ngày{_H}+)?$")
-        self._boundary_before_opener = _before(rf"(?<!\w){boundary}{_H}+$")
+        self._boundary_lead = _Before(rf"(?<!\w){boundary}{_H}+(?:ngày{_H}+)?$")
+        self._boundary_before_opener = _Before(rf"(?<!\w){boundary}{_H}+$")
         # A document kind and its number right before a date: `Kế hoạch số 26-KH/TU, ngày `.
-        self._document_lead = _before(
+        self._document_lead = _Before(
             rf"(?<!\w)(?P<ref>{document_kind}{_H}+(?:số{_H}*)?\d+[\w.]*(?:[\-/][\w.]*\w)*)"
             rf"{_H}*(?:,|\(|-|–)?{_H}*(?:(?:ban{_H}+hành{_H}+)?ngày(?:{_H}+ban{_H}+hành)?{_H}*)?$"
         )
-        self._document_anywhere = regex.compile(rf"(?<!\w){document_kind}{_H}+(?:số{_H}*)?\d")
+        # A document kind and its number anywhere in a window (`Kế hoạch số 26`): see `_cites_document`.
+        self._document_before_number = _Before(rf"(?<!\w){document_kind}{_H}+(?:số{_H}*)?$")
 
         heads = vocab.alternation(periods["range_heads"])
         parts = vocab.alternation(periods["year_parts"])
@@ -317,31 +444,41 @@ class DatesStage:
         until_now = vocab.alternation(periods["until_now"])
         # Around a year: what follows makes a range or a span to now, what precedes names it.
         self._range_tail = regex.compile(rf"{_H}*(?:-|–|—|đến|tới){_H}*(?:năm{_H}+)?(?P<y2>{YEAR})(?![\d/])")
-        self._range_head = _before(rf"(?<!\w)(?P<head>{heads}){_H}*:?{_H}*\(?{_H}*(?:năm{_H}+)?$|\({_H}*$")
+        self._range_head = _Before(rf"(?:(?<!\w)(?P<head>{heads}){_H}*:?{_H}*\(?{_H}*(?:năm{_H}+)?|\({_H}*)$")
         self._until_now_tail = regex.compile(rf"{_H}*\)?{_H}*,?{_H}*{until_now}")
         self._since_reorganisation = regex.compile(
             rf"(?<!\w){vocab.alternation(periods['since_reorganisation'])}[^.;\n]{{0,60}}?{until_now}"
         )
-        self._since_head = _before(
+        # The same, one phrase at a time (each starts with a literal): see `_matches_of_each`.
+        self._since_reorganisation_each = [
+            regex.compile(rf"(?<!\w)(?:{phrase})[^.;\n]{{0,60}}?{until_now}")
+            for phrase in dict.fromkeys(periods["since_reorganisation"])
+        ]
+        self._since_head = _Before(
             rf"(?<!\w)từ{_H}+(?:(?:khi|lúc|sau{_H}+khi)[^\d.;:\n]{{0,60}}?{_H})?(?:\({_H}*)?(?:(?:năm|ngày){_H}+)?$"
         )
-        self._part_head = _before(rf"(?<!\w){parts}{_H}*$")
-        self._target_head = _before(
+        self._part_head = _Before(rf"(?<!\w){parts}{_H}*$")
+        self._target_head = _Before(
             rf"(?:(?P<cue>{target_cue}){_H}+)?(?<!\w)(?:đến|tới){_H}+năm{_H}+$"
         )
-        self._single_head = _before(rf"(?<!\w)năm{_H}+$")
+        self._single_head = _Before(rf"(?<!\w)năm{_H}+$")
         self._yearless_part = regex.compile(rf"(?<!\w)tháng{_H}+(?:đầu|cuối){_H}+năm(?!{_H}*\d)")
-        self._yearless_count = _before(rf"(?<!\w)(?:\d{{1,2}}|sáu|chín|ba){_H}+$")
+        self._yearless_count = _Before(rf"(?<!\w)(?:\d{{1,2}}|sáu|chín|ba){_H}+$")
         self._recent_tail = regex.compile(rf"(?<!\w){recent}(?!\w)")
-        self._recent_count = _before(rf"(?<![\w.,])(?P<n>\d{{1,2}}|{number_word}){_H}+$")
-        self._review_count = regex.compile(
-            rf"(?<!\w)(?:tổng{_H}+kết|sơ{_H}+kết|sau|qua){_H}+(?P<n>\d{{1,2}}|{number_word}){_H}+năm(?!{_H}*\d)(?!\w)"
+        self._recent_count = _Before(rf"(?<![\w.,])(?P<n>\d{{1,2}}|{number_word}){_H}+$")
+        # `tổng kết 5 năm`, `sau hai năm`. Matched from the right: the engine then looks for the
+        # `năm` that ends every match instead of trying the alternatives at each position (eight
+        # times faster). Two matches never overlap (each starts at `tổng kết`, `sơ kết`, `sau` or
+        # `qua`, and no count is one of those words), so they are the forward matches, in reverse.
+        self._review_count_from_right = regex.compile(
+            rf"(?<!\w)(?:tổng{_H}+kết|sơ{_H}+kết|sau|qua){_H}+(?P<n>\d{{1,2}}|{number_word}){_H}+năm(?!{_H}*\d)(?!\w)",
+            regex.REVERSE,
         )
         self._plan_before = regex.compile(rf"(?<!\w){vocab.alternation(periods['plan_cues'])}(?!\w)")
         self._review_before = regex.compile(rf"(?<!\w){vocab.alternation(periods['review_cues'])}(?!\w)")
         self._quarter = regex.compile(rf"(?<!\w)quý{_H}+(?:i{{1,3}}|iv|[1-4]){_H}*(?:/|năm){_H}*(?P<y>{YEAR})(?!\d)")
-        self._comparison_before = _before(rf"{vocab.alternation(periods['comparison_cues'])}\s*$")
-        self._subset_before = _before(rf"(?<!\w){vocab.alternation(periods['subset_cues'])}\s*,?\s*$")
+        self._comparison_before = _Before(rf"{vocab.alternation(periods['comparison_cues'])}\s*$")
+        self._subset_before = _Before(rf"(?<!\w){vocab.alternation(periods['subset_cues'])}\s*,?\s*$")
         self._figures = FigureFinder()
 
     # ------------------------------------------------------------------ stage
@@ -523,10 +660,14 @@ class DatesStage:
     # ------------------------------------------------------------------ periods
     def _periods(self, low: str, tokens: list[_DateToken], publish: dt.date | None) -> list[_PeriodHit]:
         date_spans = [(t.start, t.end) for t in tokens]
-        years = [m for m in _YEAR_TOKEN.finditer(low) if not _overlaps(m.start(), m.end(), date_spans)]
-        latest = max((int(m.group(0)) for m in years if not self._target_head.search(low, max(0, m.start() - 40),
-                                                                                      m.start())), default=None)
-        now_year = publish.year if publish else latest
+        year_tokens = _matches_of_each(_YEAR_TOKEN_BY_CENTURY, _YEAR_TOKEN, low)
+        years = [m for m in year_tokens if not _overlaps(m.start(), m.end(), date_spans)]
+        now_year: int | None
+        if publish is not None:
+            now_year = publish.year
+        else:  # the latest year named, a target aside
+            now_year = max((int(m.group(0)) for m in years
+                            if not self._target_head.search(low, max(0, m.start() - 40), m.start())), default=None)
         hits: list[_PeriodHit] = []
         consumed: list[tuple[int, int]] = []
         for match in years:
@@ -546,12 +687,14 @@ class DatesStage:
                 hits.append(_PeriodHit(year, int(tail.group("y2")), span_start, span_end, rule))
                 consumed.append((start, span_end))
                 continue
-            since = self._since_head.search(low, before_start, start)
+            # The anchored match after the year first: the search before it is only needed after one.
             until_now = self._until_now_tail.match(low, end, min(len(low), end + 30))
-            if since is not None and until_now is not None and now_year is not None and year <= now_year:
-                hits.append(_PeriodHit(year, now_year, since.start(), until_now.end(), "since_until_now",
-                                       relative=True))
-                continue
+            if until_now is not None and now_year is not None and year <= now_year:
+                since = self._since_head.search(low, before_start, start)
+                if since is not None:
+                    hits.append(_PeriodHit(year, now_year, since.start(), until_now.end(), "since_until_now",
+                                           relative=True))
+                    continue
             part = self._part_head.search(low, before_start, start)
             if part is not None:
                 hits.append(_PeriodHit(year, year, part.start(), end, "year_part"))
@@ -567,7 +710,7 @@ class DatesStage:
             if single is not None:
                 hits.append(_PeriodHit(year, year, single.start(), end, "year"))
         if now_year is not None and now_year >= REORGANISATION_YEAR:
-            for match in self._since_reorganisation.finditer(low):
+            for match in _matches_of_each(self._since_reorganisation_each, self._since_reorganisation, low):
                 if not _overlaps(match.start(), match.end(), [(h.start, h.end) for h in hits]):
                     hits.append(_PeriodHit(REORGANISATION_YEAR, now_year, match.start(), match.end(),
                                            "since_reorganisation", relative=True))
@@ -586,16 +729,18 @@ class DatesStage:
                 if count is None or _overlaps(count.start(), match.end(), spans):
                     continue
                 self._add_recent(hits, count.group("n"), count.start(), match.end(), now_year)
-            for match in self._review_count.finditer(low):
+            for match in reversed(list(self._review_count_from_right.finditer(low))):
                 if not _overlaps(match.start(), match.end(), [(h.start, h.end) for h in hits]):
                     self._add_recent(hits, match.group("n"), match.start(), match.end(), now_year)
         # A span to now that starts on a day: `từ khi hợp nhất (1/7/2025) đến nay`.
         for token in tokens:
             if token.year is None or now_year is None or token.year > now_year:
                 continue
-            since = self._since_head.search(low, max(0, token.start - 80), token.start)
             until_now = self._until_now_tail.match(low, token.end, min(len(low), token.end + 30))
-            if since is not None and until_now is not None:
+            if until_now is None:
+                continue
+            since = self._since_head.search(low, max(0, token.start - 80), token.start)
+            if since is not None:
                 hits.append(_PeriodHit(token.year, now_year, since.start(), until_now.end(), "since_until_now",
                                        relative=True))
         # `3 năm (2021 – 2023)`: the years as written beat the count back from the publish year.
@@ -616,6 +761,18 @@ class DatesStage:
         hits.sort(key=lambda h: h.start)
         return hits
 
+    def _cites_document(self, low: str, start: int, end: int) -> bool:
+        """Whether `low[start:end]` holds a document kind and its number (`kế hoạch số 26`).
+
+        Read from each number in the window back to its kind: the kinds tried at every position
+        of a window of up to 200 characters cost ten times more. A reference's number follows a
+        space or `số`, never another digit, so only the first digit of each number is tried.
+        """
+        for number in _NUMBER_START.finditer(low, start, end):
+            if self._document_before_number.search(low, start, number.start()):
+                return True
+        return False
+
     def _add_recent(self, hits: list[_PeriodHit], number: str, start: int, end: int, now_year: int) -> None:
         years = int(number) if number.isdigit() else self._number_words.get(number)
         if years is not None and 0 < years <= 30:
@@ -627,18 +784,23 @@ class DatesStage:
         if not periods:
             return None
         for hit in periods:
-            self._score_mention(doc, low, layout, hit, publish)
+            if not hit.target:  # a target is never reported: its score is never read
+                self._score_mention(doc, low, layout, hit, publish)
         votes: dict[tuple[int, int], float] = defaultdict(float)
         usable = [p for p in periods if not p.target and not p.excluded]
-        figures = self._figures.offsets(low)
         # Each figure sentence votes for the period that governs it: the last usable period named in
-        # it before its first count, else the first in it, else the last named before it.
-        for start, end in doc.sentences:
-            if start >= len(low):
-                break
-            figure = FigureFinder.first_in(figures, start, end)
-            if figure is None:
-                continue
+        # it before its first count, else the first in it, else the last named before it. The
+        # sentences are found from the figures (an article has far more sentences than figures);
+        # sentence spans are sorted and disjoint, so a figure lies in at most one.
+        sentences = doc.sentences
+        sentence_starts = [start for start, _ in sentences]
+        voted = -1  # the index of the last sentence that voted
+        for figure in self._figures.offsets(low):
+            index = bisect.bisect_right(sentence_starts, figure) - 1
+            if index < 0 or index == voted or figure >= sentences[index][1]:
+                continue  # outside every sentence, or not the first figure of its sentence
+            voted = index
+            start, end = sentences[index]
             inside = [p for p in usable if start <= p.start < end]
             if inside:
                 before_count = [p for p in inside if p.start < figure]
@@ -667,14 +829,12 @@ class DatesStage:
         sentence_start, _ = doc.sentence_at(hit.start)
         window_start = max(sentence_start, hit.start - 60)
         before = low[window_start: hit.start]
-        if self._comparison_before.search(before):
+        # A comparison baseline and a year still to come are both excluded: the cheap test first.
+        if (publish is not None and hit.start_year > publish.year) or self._comparison_before.search(before):
             hit.excluded = True
             return
         score = 0.0
         if publish is not None:
-            if hit.start_year > publish.year:
-                hit.excluded = True
-                return
             if hit.end_year > publish.year:
                 score -= 5
             # A year's review is published in its last weeks or early the next year: in January
@@ -691,7 +851,7 @@ class DatesStage:
             hit.planned = True
         elif self._review_before.search(before):
             score += 1
-        if self._document_anywhere.search(low, max(sentence_start, hit.start - 200), hit.start):
+        if self._cites_document(low, max(sentence_start, hit.start - 200), hit.start):
             score -= 3  # the period is part of a cited plan's title
             hit.planned = True
         # A span counted back from the publish year (`3 năm qua`) is a reader's estimate: a span
@@ -705,6 +865,9 @@ class DatesStage:
         # Earlier mentions win ties: the lead states what the article is about.
         score -= hit.start / max(len(low), 1)
         hit.score = score
+
+
+_NUMBER_START = regex.compile(r"(?<!\d)\d")
 
 
 def _latest_year(periods: list[_PeriodHit]) -> int | None:

@@ -30,9 +30,11 @@ only when none of them does (its plain NER is far too weak to find officials on 
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,8 +47,8 @@ from extractors import vocab
 from pipeline.document import Document
 from schemas.records import Official, Records
 
-# Token kinds.
-_CAP, _ABBR, _LOW, _NUM, _PUNCT = range(5)
+# Token kinds, numbered as the tokeniser's groups below: a token's kind is its match's `lastindex`.
+_NUM, _ABBR, _CAP, _LOW, _PUNCT = range(1, 6)
 
 # Latin letters by case (Vietnamese lives in Latin-1, Extended-A/B and Extended Additional). The
 # tokeniser is plain `re` with the kind as the group name: it runs over every candidate sentence.
@@ -54,7 +56,9 @@ _LATIN = [chr(c) for r in ((0x41, 0x250), (0x1E00, 0x1F00)) for c in range(*r) i
 _UPPER = re.escape("".join(c for c in _LATIN if c.isupper()))
 _LOWER = re.escape("".join(c for c in _LATIN if not c.isupper()))
 _LETTER = rf"[{_UPPER}{_LOWER}]"
-_WORD_TAIL = rf"(?:{_LETTER}|\d|['’](?={_LETTER}))*"
+# Letters and digits, with an apostrophe only before a letter. The apostrophe (and its lookahead)
+# is tried only where a run of letters and digits stops, not at every character: fewer branches.
+_WORD_TAIL = rf"(?:{_LETTER}|\d)*(?:['’](?={_LETTER})(?:{_LETTER}|\d)*)*"
 # Words (with an inner apostrophe as in `H'Hen`), numbers, and single other characters.
 _TOKEN = re.compile(
     rf"(?P<num>\d+(?:[.,/-]\d+)*)"
@@ -63,7 +67,20 @@ _TOKEN = re.compile(
     rf"|(?P<low>[^\W\d_]{_WORD_TAIL})"
     rf"|(?P<punct>\S)"
 )
-_KIND_OF_GROUP = {"num": _NUM, "abbr": _ABBR, "cap": _CAP, "low": _LOW, "punct": _PUNCT}
+assert _TOKEN.groupindex == {"num": _NUM, "abbr": _ABBR, "cap": _CAP, "low": _LOW, "punct": _PUNCT}
+
+# A person's name is at least two capitalised words in a row (`_name_ok`), so a sentence where no
+# capitalised word is followed, across spaces only, by another names nobody. The pattern is loose
+# (it also takes abbreviations) but never misses such a pair: a capitalised token is a capital and
+# word characters, and the token after it starts after whitespace.
+_TWO_CAPITALISED_WORDS = re.compile(rf"[{_UPPER}](?:{_LETTER}|\d|['’])*\s+[{_UPPER}]")
+
+# Matcher labels whose match is an honorific (never inside a name), and those whose words are
+# vocabulary (never a name syllable).
+_HONORIFIC_LABELS = frozenset({"trigger", "rank", "plural"})
+_COVERING_LABELS = frozenset({"head", "organisation", "level"})
+
+_BEFORE_LOWERCASE_HONORIFIC = {"(", "“", '"'}  # or a space
 
 _OPEN_QUOTES = {"“": "”", '"': '"', "«": "»", "‘": "’"}
 _NAME_SEPARATORS = {",", "-", "–", "—"}
@@ -72,39 +89,6 @@ _MAX_NAME = 5  # `Y Thanh Hà Niê Kđăm`
 _MAX_QUOTED = 8  # words inside a quoted part of a title: `“Dân vận khéo”`
 _MAX_PAREN = 40  # tokens inside a parenthesis read after a name
 _SIGNATURE_LINES = 3  # the last lines of an article, where an author's signature stands
-
-
-def _old_tone_table() -> dict[str, str]:
-    """Old tone placement (`hoà`, `uỷ`) → new (`hòa`, `ủy`), same length so offsets hold."""
-    marks = ["\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]
-    table: dict[str, str] = {}
-    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
-        for mark in marks:
-            old = first + unicodedata.normalize("NFC", second + mark)
-            new = unicodedata.normalize("NFC", first + mark) + second
-            for o, n in ((old, new), (old.capitalize(), new.capitalize()), (old.upper(), new.upper())):
-                table[o] = n
-    return table
-
-
-_TONE_TABLE = _old_tone_table()
-# Only where the pair closes the syllable (`hoàn` is the same in both styles) and not after `q`
-# (`quý` has no old form).
-_OLD_TONE = regex.compile(r"(?<![qQ])(?:" + "|".join(sorted(_TONE_TABLE, key=len, reverse=True)) + r")(?!\w)")
-
-
-def new_tone_placement(text: str) -> str:
-    return _OLD_TONE.sub(lambda m: _TONE_TABLE[m.group(0)], text)
-
-
-def _old_tone_variants(phrase: str) -> set[str]:
-    """`phrase` and its spellings with old tone placement (`ủy viên`, `uỷ viên`)."""
-    variants = {phrase}
-    for old, new in _TONE_TABLE.items():
-        for variant in list(variants):
-            if new in variant:
-                variants.add(variant.replace(new, old))
-    return variants
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -126,6 +110,40 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return build(trie)
 
 
+def _old_tone_table() -> dict[str, str]:
+    """Old tone placement (`hoà`, `uỷ`) → new (`hòa`, `ủy`), same length so offsets hold."""
+    marks = ["\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]
+    table: dict[str, str] = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+        for mark in marks:
+            old = first + unicodedata.normalize("NFC", second + mark)
+            new = unicodedata.normalize("NFC", first + mark) + second
+            for o, n in ((old, new), (old.capitalize(), new.capitalize()), (old.upper(), new.upper())):
+                table[o] = n
+    return table
+
+
+_TONE_TABLE = _old_tone_table()
+# Only where the pair closes the syllable (`hoàn` is the same in both styles) and not after `q`
+# (`quý` has no old form). Runs over every candidate sentence, hence the trie.
+_OLD_TONE = regex.compile(r"(?<![qQ])" + _trie_pattern(_TONE_TABLE) + r"(?!\w)")
+
+
+def new_tone_placement(text: str) -> str:
+    return _OLD_TONE.sub(lambda m: _TONE_TABLE[m.group(0)], text)
+
+
+def _old_tone_variants(phrase: str) -> set[str]:
+    """`phrase` and its spellings with old tone placement (`ủy viên`, `uỷ viên`)."""
+    variants = {phrase}
+    for old, new in _TONE_TABLE.items():
+        for variant in list(variants):
+            if new in variant:
+                variants.add(variant.replace(new, old))
+    return variants
+
+
+@functools.lru_cache(maxsize=8192)  # names and titles recur across articles
 def _phrase_key(text: str) -> str:
     """What makes two spellings of a name or a title the same: case, spaces, tone placement."""
     return new_tone_placement(" ".join(text.split())).lower()
@@ -271,6 +289,12 @@ class OfficialsStage:
         for label, phrases in groups.items():
             self._matcher.add(label, [self._pattern(p) for p in phrases])
         self._label_of = {self._nlp.vocab.strings[label]: label for label in groups}
+        # spaCy gets a sentence as the ids of its words. A word in no pattern can be in no match,
+        # so every such word goes as one placeholder (`<other>` can never be a token's key): its
+        # id is looked up once, and the vocabulary does not grow with every name it reads.
+        pattern_words = {key for phrases in groups.values() for p in phrases for key in self._keys(p)}
+        self._orth_of_pattern_word = {key: self._nlp.vocab.strings.add(key) for key in pattern_words}
+        self._orth_of_other_words = self._nlp.vocab.strings.add("<other>")
         # An organisation word written in lowercase is read as one only where its entry is
         # lowercase too (`phong trào thi đua`) or right after an organisation noun (`Ban chỉ đạo`):
         # elsewhere `tổ chức`, `chỉ đạo`, `kiểm tra` are the verbs that end a title.
@@ -308,12 +332,16 @@ class OfficialsStage:
         self._needs_rewriting = regex.compile(
             "|".join([*(f"(?:{p})" for p, _ in abbreviations["title_expansions"]), self._title_tone.pattern])
         )
+        # The same titles come back article after article, and the rewriting patterns are slow to
+        # search (each starts with a lookbehind): each distinct title text is rewritten once.
+        self._clean_title: Callable[[str], str] = functools.lru_cache(maxsize=8192)(self._rewrite_title)
 
         # The prefilter runs over every article, so it is two plain `re` patterns shaped as tries
         # over the text as written. The first holds capitalised title words, ranks and honorifics:
         # its first characters are capitals, so the engine skips most positions at once. The
-        # second holds lowercase honorifics between spaces, followed by a capital (`bà Lò Thị A`).
-        # A sentence with neither holds no official.
+        # second holds lowercase honorifics followed by a space and a capital (`bà Lò Thị A`); the
+        # character before one (a space, `(` or a quote) is checked in `_candidates`, as a pattern
+        # starting with it would be tried at every space. A sentence with neither holds no official.
         honorifics = [*titles["triggers"], *titles["ranks"], *titles["plural_triggers"]]
         capitalised = {
             spelling
@@ -329,7 +357,7 @@ class OfficialsStage:
             for variant in _old_tone_variants(phrase)
         } | {"đ/c "}
         self._capitalised_anchor = re.compile(_trie_pattern(capitalised))
-        self._lowercase_anchor = re.compile(f'[\\s(“"](?:{_trie_pattern(lowercase)})(?=[{_UPPER}])')
+        self._lowercase_anchor = re.compile(f"(?:{_trie_pattern(lowercase)})(?=[{_UPPER}])")
         openers = "|".join(f"(?:{p})" for p in titles["byline_openers"])
         self._byline = regex.compile(rf"\s*[(\[]?\s*(?:{openers})\s*:", regex.IGNORECASE)
         self._ner: Any = None  # underthesea's tagger, loaded on first need
@@ -355,9 +383,11 @@ class OfficialsStage:
     # ------------------------------------------------------------------ the stage
     def __call__(self, doc: Document, earlier: Records) -> list[Official]:
         content = doc.content
-        sentences = [self._analyse(content[start:end], start) for start, end in self._candidates(doc)]
+        sentences = [self._tokenise(content[start:end], start) for start, end in self._candidates(doc)]
         if not sentences:
             return []
+        for sentence, matches in zip(sentences, self._vocabulary_matches(sentences), strict=True):
+            self._read_matches(sentence, matches)
         signature_zone = _start_of_last_lines(content, _SIGNATURE_LINES)
         for sentence in sentences:
             sentence.in_signature_zone = sentence.offset >= signature_zone
@@ -372,28 +402,39 @@ class OfficialsStage:
     def _candidates(self, doc: Document) -> list[tuple[int, int]]:
         """The sentences that hold a title word, or an honorific before a capital letter."""
         content = doc.content
+        anchors: list[int] = []
+        for match in self._capitalised_anchor.finditer(content):
+            at = match.start()
+            if not (at and content[at - 1].isalnum()):  # not inside a word
+                anchors.append(at)
+        for match in self._lowercase_anchor.finditer(content):
+            # The anchor is the character before the honorific, which must be a space, `(` or a
+            # quote. For a lowercase honorific opening a sentence it lies between sentences, so
+            # that sentence is not chosen for it (a capitalised `Bà` there is the other pattern's).
+            at = match.start() - 1
+            if at >= 0 and (content[at].isspace() or content[at] in _BEFORE_LOWERCASE_HONORIFIC):
+                anchors.append(at)
         starts = [s for s, _ in doc.sentences]
         chosen: set[int] = set()
-        for pattern in (self._capitalised_anchor, self._lowercase_anchor):
-            for match in pattern.finditer(content):
-                at = match.start()
-                if pattern is self._capitalised_anchor and at and content[at - 1].isalnum():
-                    continue  # inside a word
-                index = bisect.bisect_right(starts, at) - 1
-                if index >= 0 and at < doc.sentences[index][1]:
-                    chosen.add(index)
+        for at in anchors:
+            index = bisect.bisect_right(starts, at) - 1
+            if index >= 0 and at < doc.sentences[index][1]:
+                chosen.add(index)
         return [
             (start, end)
             for start, end in (doc.sentences[i] for i in sorted(chosen))
-            if not self._byline.match(content, start, end)  # its names are the authors'
+            if _TWO_CAPITALISED_WORDS.search(content, start, end)
+            and not self._byline.match(content, start, end)  # its names are the authors'
         ]
 
-    def _analyse(self, text: str, offset: int) -> _Sentence:
+    def _tokenise(self, text: str, offset: int) -> _Sentence:
         matches = list(_TOKEN.finditer(text))
-        words = [m.group(0) for m in matches]
+        words = list(map(re.Match.group, matches))
+        starts = list(map(re.Match.start, matches))
+        ends = list(map(re.Match.end, matches))
         normal = new_tone_placement(text).lower()
         if len(normal) == len(text):
-            keys = [normal[m.start() : m.end()] for m in matches]
+            keys = [normal[start:end] for start, end in zip(starts, ends, strict=True)]
         else:  # a rare letter whose lowercase is longer: key word by word
             keys = [self._key(w) for w in words]
         sentence = _Sentence(
@@ -401,17 +442,38 @@ class OfficialsStage:
             offset=offset,
             words=words,
             keys=keys,
-            starts=[m.start() for m in matches],
-            ends=[m.end() for m in matches],
-            kinds=[_KIND_OF_GROUP[m.lastgroup or "punct"] for m in matches],
+            starts=starts,
+            ends=ends,
+            kinds=[match.lastindex or _PUNCT for match in matches],
         )
         sentence.covered = [False] * len(words)
-        # Numbers go to spaCy as one placeholder: no pattern holds one, and every distinct string
-        # would otherwise stay in the vocabulary's string store for the life of the process.
-        spacy_doc = Doc(
-            self._nlp.vocab,
-            words=[key if kind != _NUM else "0" for key, kind in zip(keys, sentence.kinds, strict=True)],
-        )
+        return sentence
+
+    def _vocabulary_matches(self, sentences: list[_Sentence]) -> list[list[tuple[int, int, int]]]:
+        """What the `PhraseMatcher` finds in each sentence: (match id, start token, end token).
+
+        The article's candidate sentences go to spaCy as one `Doc` (each Doc and each matcher
+        call has a fixed cost), each followed by the placeholder for other words so that no
+        match runs from one sentence into the next."""
+        other = self._orth_of_other_words
+        # Ids, not strings: spaCy's `Doc` takes either, though its type stub names only strings.
+        word_ids: list[Any] = []
+        first_tokens: list[int] = []  # where each sentence starts in the Doc
+        for sentence in sentences:
+            first_tokens.append(len(word_ids))
+            word_ids.extend(map(self._orth_of_pattern_word.get, sentence.keys, itertools.repeat(other)))
+            word_ids.append(other)
+        matches: list[list[tuple[int, int, int]]] = [[] for _ in sentences]
+        for match_id, start, end in self._matcher(Doc(self._nlp.vocab, words=word_ids)):
+            index = bisect.bisect_right(first_tokens, start) - 1
+            first = first_tokens[index]
+            matches[index].append((match_id, start - first, end - first))
+        return matches
+
+    def _read_matches(self, sentence: _Sentence, matches: list[tuple[int, int, int]]) -> None:
+        """Records the vocabulary found in `sentence`, then which words may be name syllables
+        and where a mention may start."""
+        keys = sentence.keys
         targets = {
             "head": sentence.heads,
             "organisation": sentence.organisations,
@@ -425,20 +487,16 @@ class OfficialsStage:
             "possessive": sentence.possessives,
             "committee": sentence.committee_words,
         }
+        kinds, covered = sentence.kinds, sentence.covered
         lowercase_heads: list[tuple[int, int]] = []
-        for match_id, start, end in self._matcher(spacy_doc):
+        for match_id, start, end in matches:
             label = self._label_of[match_id]
             if label == "organisation" and not self._organisation_fits(sentence, start, end):
                 continue
-            if label == "head" and sentence.kinds[start] == _LOW:
+            if label == "head" and kinds[start] == _LOW:
                 lowercase_heads.append((start, end))
                 continue
-            if (
-                label in ("trigger", "rank", "plural")
-                and sentence.kinds[start] == _CAP
-                and start > 0
-                and sentence.kinds[start - 1] == _CAP
-            ):
+            if label in _HONORIFIC_LABELS and kinds[start] == _CAP and start > 0 and kinds[start - 1] == _CAP:
                 continue  # `Anh` in `Đỗ Việt Anh` is a name, not `anh`
             target = targets[label]
             if end > target.get(start, 0):
@@ -447,17 +505,22 @@ class OfficialsStage:
                 sentence.plural.add(start)
             elif label == "rank":
                 sentence.ranks.add(start)
-            if label in ("head", "organisation", "level"):
-                for i in range(start, end):
-                    sentence.covered[i] = True
-        sentence.name_words = [
-            kind == _CAP and not covered and i not in sentence.triggers and key not in self._not_name
-            for i, (kind, covered, key) in enumerate(zip(sentence.kinds, sentence.covered, keys, strict=True))
+            if label in _COVERING_LABELS:
+                covered[start:end] = [True] * (end - start)
+        # Only capitalised words can be name syllables: the test stops at the kind for most words.
+        not_name = self._not_name
+        name_words = [
+            kind == _CAP and not is_covered and key not in not_name
+            for kind, is_covered, key in zip(kinds, covered, keys, strict=True)
         ]
+        for i in sentence.triggers:
+            name_words[i] = False
+        sentence.name_words = name_words
+        surnames = self._surnames
         sentence.openings = sorted(
             {*sentence.triggers, *sentence.modifiers}
-            | {i for i in sentence.heads if sentence.kinds[i] != _LOW}
-            | {i for i, key in enumerate(keys) if sentence.name_words[i] and key in self._surnames}
+            | {i for i in sentence.heads if kinds[i] != _LOW}
+            | {i for i, is_name in enumerate(name_words) if is_name and keys[i] in surnames}
         )
         for start, end in lowercase_heads:
             # A lowercase head in running text (`phó`, `trưởng thôn` as a noun) opens no title
@@ -467,7 +530,6 @@ class OfficialsStage:
             opens_title = before in _NAME_SEPARATORS or before == "(" or start - 1 in sentence.modifiers
             if opens_title and end > sentence.heads.get(start, 0):
                 sentence.heads[start] = end
-        return sentence
 
     def _organisation_fits(self, sentence: _Sentence, start: int, end: int) -> bool:
         if sentence.kinds[start] != _LOW:
@@ -681,7 +743,10 @@ class OfficialsStage:
         return None
 
     def _title_text(self, sentence: _Sentence, start: int, end: int) -> str:
-        text = sentence.span_text(start, end)
+        return self._clean_title(sentence.span_text(start, end))
+
+    def _rewrite_title(self, text: str) -> str:
+        """A title as recorded: abbreviations expanded, tone placement of `ủy`, spaces."""
         if self._needs_rewriting.search(text):  # most titles hold no abbreviation to expand
             text = self._title_tone.sub(lambda m: self._title_tone_map[m.group(0)], text)
             for pattern, replacement in self._expansions:

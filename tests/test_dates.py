@@ -406,3 +406,39 @@ def test_publish_date_from_a_name_dash_date_byline() -> None:
     result = extract("Xã sơ kết phong trào\nNgày 10/4, Đảng ủy xã tổ chức sơ kết.\n\nTrần Minh Tú - 12/04/2013")
     assert result.publish_date == "2013-04-12"
     assert [(d.kind, d.value) for d in result.dates if d.kind == "event"] == [("event", "2013-04-10")]
+
+
+# The speed-ups behind the stage's searches must not change what they find.
+_WINDOW_PIECES = ["1", "2023", "1.635", ".", ",", "/", " ", "\n", "“", "\"", "a", "mô hình", "hai", "mươi", "năm",
+                  "từ", "khi", "sáp nhập", "đến nay", "kế hoạch", "số", "so với", "(", "-", "sau", "mh"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WINDOW_PIECES), max_size=14), st.data())
+def test_searches_before_an_anchor_match_the_reverse_pattern(pieces: list[str], data: st.DataObject) -> None:
+    import regex
+
+    from extractors.dates import _Before
+
+    text = "".join(pieces)
+    end = data.draw(st.integers(0, len(text)))
+    start = data.draw(st.integers(0, end))
+    for pattern in [r"(?<!\w)(?:năm|từ)\s*$", r"(?:(?<!\w)(?P<w>số|khi)[^\S\n]*|\([^\S\n]*)$", r"\d[^\S\n]*[-–]?\s*$"]:
+        expected = regex.compile(pattern, regex.REVERSE).search(text, start, end)
+        found = _Before(pattern).search(text, start, end)
+        assert (found and (found.span(), found.groupdict())) == (expected and (expected.span(), expected.groupdict()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WINDOW_PIECES), max_size=20))
+def test_matches_found_one_pattern_at_a_time_are_the_alternations(pieces: list[str]) -> None:
+    import regex
+
+    from extractors.dates import _matches_of_each
+
+    text = "".join(pieces)
+    for parts in (["mô\\s+hình", "mh", "hình"], ["từ\\s+khi", "khi\\s+sáp", "sau"], ["20\\d\\d", "19\\d\\d"]):
+        alternation = regex.compile("|".join(f"(?:{p})(?!\\w)" for p in parts))
+        each = [regex.compile(f"(?:{p})(?!\\w)") for p in parts]
+        found = [m.span() for m in _matches_of_each(each, alternation, text)]
+        assert found == [m.span() for m in alternation.finditer(text)]

@@ -156,7 +156,7 @@ def identified(raw: RawDocument) -> tuple[str, RawDocument]:
     """`Document.from_raw(raw).id` without sentence splitting (what the skip test needs), and
     `raw` with its text already cleaned, so the extraction does not clean it again."""
     text = clean_text(raw.text)
-    return content_id(text), (raw if text == raw.text else replace(raw, text=text))
+    return content_id(text), replace(raw, text=text, text_is_clean=True)
 
 
 class _Writer:

@@ -92,3 +92,50 @@ def test_stage_order_is_checked() -> None:
         build_stages(places_first)
     assert [s.name for s in build_stages()] == [spec.name for spec in STAGES]
     assert all(isinstance(spec, StageSpec) for spec in STAGES)
+
+
+# `underthesea_sentences` takes underthesea's own steps, only faster: it must split exactly as
+# `sent_tokenize` does, on real paragraphs and on text made of what the splitter reacts to.
+_SPLITTER_ALPHABET = "ab AĐ1.?!\t\n…"
+
+
+def _corpus_paragraphs() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "corpora"
+    return [
+        line
+        for path in sorted(root.glob("*/texts/*.txt"))
+        for line in path.read_text(encoding="utf-8").split("\n")
+        if line.strip()
+    ]
+
+
+def test_fast_sentence_split_equals_underthesea_on_the_corpora() -> None:
+    from underthesea import sent_tokenize
+
+    from pipeline.document import underthesea_sentences
+
+    paragraphs = _corpus_paragraphs()
+    assert len(paragraphs) > 1000
+    assert [underthesea_sentences(p) for p in paragraphs] == [sent_tokenize(p) for p in paragraphs]
+
+
+@given(st.text(alphabet=_SPLITTER_ALPHABET, max_size=40))
+def test_fast_sentence_split_equals_underthesea_on_any_text(text: str) -> None:
+    from underthesea import sent_tokenize
+
+    from pipeline.document import underthesea_sentences
+
+    assert underthesea_sentences(text) == sent_tokenize(text)
+
+
+def test_fast_sentence_split_reads_abbreviations_and_ellipses() -> None:
+    from pipeline.document import underthesea_sentences
+
+    text = "Đồng chí Nguyễn Văn A., TP. Hà Nội có 1.250 mô hình... Năm sau tăng thêm! Vậy?"
+    assert underthesea_sentences(text) == [
+        "Đồng chí Nguyễn Văn A., TP. Hà Nội có 1.250 mô hình...",
+        "Năm sau tăng thêm!",
+        "Vậy?",
+    ]

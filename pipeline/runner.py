@@ -12,7 +12,9 @@ Bad inputs become `failures` rows, never exceptions.
 
 from __future__ import annotations
 
+import queue
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,7 +24,7 @@ from typing import Any
 from corpora.readers import ReaderOptions, ReadFailure, ReadResult, iter_files, read_inputs
 from pipeline.document import RawDocument, clean_text, content_id
 from pipeline.engines import Engine, make_engine
-from pipeline.store import BUSY_TIMEOUT_S, ArticleRows, Store
+from pipeline.store import BUSY_TIMEOUT_S, ArticleRows, SaveStats, Store
 
 BATCH_SIZE = 200  # articles per write transaction
 CHUNK_SIZE = 32  # articles per task sent to a worker: large enough to amortise the pickling
@@ -122,7 +124,7 @@ def run_documents(
         extraction: Engine = make_engine(engine, workers=workers, scheduler=scheduler)
         summary.workers = extraction.workers
         bar = _progress_bar(total) if progress else None
-        writer = _Writer(store, summary, batch_size, bar)
+        writer = _Writer(db_path, busy_timeout, summary, batch_size, bar)
         try:
             for results in extraction.map(_new_chunks(items, store, writer, chunk_size)):
                 if summary.first_results_seconds is None:
@@ -135,9 +137,12 @@ def run_documents(
             writer.flush()  # keep what is already extracted; the next run starts after it
             raise
         finally:
-            extraction.close()
-            if bar is not None:
-                bar.close()
+            try:
+                writer.close()  # waits until every batch handed over is stored
+            finally:
+                extraction.close()
+                if bar is not None:
+                    bar.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -160,19 +165,37 @@ def identified(raw: RawDocument) -> tuple[str, RawDocument]:
 
 
 class _Writer:
-    """The one writer: buffers rows and failures, stores them a batch per transaction."""
+    """The one writer: buffers rows and failures and stores them a batch per transaction.
 
-    def __init__(self, store: Store, summary: RunSummary, batch_size: int, bar: Any) -> None:
-        self.store = store
+    The batches are written by a thread with its own connection (the run's connection only
+    reads, which WAL allows meanwhile). SQLite inserts, indexes the text for full-text search
+    and commits with the GIL released, so with extraction in this process one batch is written
+    while the next is extracted, on the other core. One batch at most waits while another is
+    written: memory stays bounded, and a slow disk slows the run instead of filling memory.
+    """
+
+    def __init__(
+        self, db_path: str | Path, busy_timeout: float, summary: RunSummary, batch_size: int, bar: Any
+    ) -> None:
         self.summary = summary
         self.batch_size = max(1, batch_size)
         self.bar = bar
         self.rows: list[ArticleRows] = []
         self.failures: list[tuple[str, str]] = []
         # Ids sent for extraction and not yet stored: the same article twice among the inputs
-        # is then extracted once. Bounded by the chunks in flight plus one batch.
+        # is then extracted once. Bounded by the chunks in flight plus two batches.
         self.in_flight: set[str] = set()
         self.last_flush = time.monotonic()
+        # What the writing thread found; the run's summary gets it in `close`.
+        self._saved = SaveStats()
+        self._lock = threading.Lock()  # guards `_saved` and `in_flight` across the two threads
+        self._error: BaseException | None = None
+        self._batches: queue.Queue[tuple[list[ArticleRows], list[tuple[str, str]]] | None] = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(
+            target=self._write_batches, args=(db_path, busy_timeout), name="danvan-writer", daemon=True
+        )
+        self._thread.start()
+        self._closed = False
 
     def fail(self, source: str, reason: str) -> None:
         self.summary.failed += 1
@@ -183,6 +206,14 @@ class _Writer:
     def skip(self, count: int) -> None:
         self.summary.skipped += count
         self._advance(count)
+
+    def is_pending(self, article_id: str) -> bool:
+        with self._lock:
+            return article_id in self.in_flight
+
+    def mark_pending(self, article_id: str) -> None:
+        with self._lock:
+            self.in_flight.add(article_id)
 
     def add(self, results: list[ArticleRows]) -> None:
         for item in results:
@@ -195,20 +226,51 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
+        """Hand the buffered rows to the writing thread (waits while it still has a batch queued)."""
+        self._raise_if_failed()
         if self.rows or self.failures:
-            stats = self.store.save_rows(self.rows, self.failures)
-            self.summary.stored += stats.stored
-            self.summary.skipped += stats.skipped  # stored meanwhile by another run
-            self.summary.figures += stats.figures
-            self.in_flight.difference_update(item.id for item in self.rows)
+            self._batches.put((self.rows, self.failures))
             self.rows = []
             self.failures = []
             if self.bar is not None:
+                with self._lock:
+                    stored, skipped = self._saved.stored, self._saved.skipped
                 self.bar.set_postfix(
-                    stored=self.summary.stored, skipped=self.summary.skipped, failed=self.summary.failed,
+                    stored=stored, skipped=self.summary.skipped + skipped, failed=self.summary.failed,
                     refresh=False,
                 )
         self.last_flush = time.monotonic()
+
+    def close(self) -> None:
+        """Wait until every batch handed over is stored; raise what the writing failed with."""
+        if self._closed:
+            return
+        self._closed = True
+        self._batches.put(None)
+        self._thread.join()
+        self.summary.stored += self._saved.stored
+        self.summary.skipped += self._saved.skipped  # stored meanwhile by another run
+        self.summary.figures += self._saved.figures
+        self._raise_if_failed()
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _write_batches(self, db_path: str | Path, busy_timeout: float) -> None:
+        try:
+            with Store(db_path, busy_timeout=busy_timeout) as store:
+                while (batch := self._batches.get()) is not None:
+                    rows, failures = batch
+                    stats = store.save_rows(rows, failures)
+                    with self._lock:
+                        self._saved.add(stats)
+                        self.in_flight.difference_update(item.id for item in rows)
+        except BaseException as exc:  # handed to the run's thread, which raises it
+            self._error = exc
+            while self._batches.get() is not None:  # never leave the run's thread waiting on `put`
+                pass
 
     def _advance(self, count: int) -> None:
         if self.bar is not None and count:
@@ -234,10 +296,10 @@ def _new_chunks(
         known = store.existing_ids(i for i, _ in new)
         skipped = 0
         for doc_id, raw in new:
-            if doc_id in known or doc_id in writer.in_flight:
+            if doc_id in known or writer.is_pending(doc_id):
                 skipped += 1
                 continue
-            writer.in_flight.add(doc_id)
+            writer.mark_pending(doc_id)
             chunk.append(raw)
         writer.skip(skipped)
         while len(chunk) >= chunk_size:

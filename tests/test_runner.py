@@ -256,3 +256,32 @@ def test_merge_refuses_what_is_not_a_run_database(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["merge", str(tmp_path / "notes.db"), "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 1
     assert "notes.db" in result.output and "Traceback" not in result.output
+
+
+def test_a_writer_kept_waiting_fails_the_run_with_the_busy_error_and_stores_nothing(tmp_path: Path) -> None:
+    # The batches are written by a thread: what it fails with must reach the caller as the one
+    # clear error, not be lost in the thread, and the run must not hang on a full queue.
+    from pipeline.store import DatabaseBusyError
+
+    db = tmp_path / "held.db"
+    run_documents(list(synthetic_documents(1)), db)  # the schema exists: only the writes wait
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock and does not let go
+    try:
+        with pytest.raises(DatabaseBusyError, match="busy"):
+            run_documents(list(synthetic_documents(40))[1:], db, batch_size=5, chunk_size=4, busy_timeout=0.2)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store(db) as store:
+        assert store.count("articles") == 1
+        assert store.integrity_ok()
+
+
+def test_batches_written_by_the_thread_are_all_counted(tmp_path: Path) -> None:
+    docs = list(synthetic_documents(23))
+    summary = run_documents(docs + docs[:5], tmp_path / "x.db", batch_size=3, chunk_size=2)
+    assert (summary.read, summary.stored, summary.skipped) == (28, 23, 5)
+    with Store(tmp_path / "x.db") as store:
+        assert store.count("articles") == 23
+        assert summary.figures == store.count("model_counts") + store.count("awards")

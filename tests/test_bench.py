@@ -35,7 +35,7 @@ def test_bench_runs_and_prints_every_figure(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for figure in ("articles/s", "CPU ms/article", "peak RSS MB", "DB bytes/article", "re-run over the same 50",
+    for figure in ("articles/s", "CPU ms/article", "peak RSS MB", "peak PSS MB", "DB bytes/article", "re-run over the same 50",
                    "underthesea.word_tokenize", "rate_one_worker", "speedup_two_workers", "rerun_fraction",
                    "start-up s", "after start-up/s"):
         assert figure in out, f"{figure!r} missing from:\n{out}"
@@ -67,6 +67,17 @@ def test_targets_say_met_or_not() -> None:
     assert data["runs"][1]["workers"] == 2 and data["reference"]["articles_per_second"] == 8.0
     text = format_report(report)
     assert "NOT met" in text and "50,000 articles" in text
+
+
+def test_memory_growth_is_judged_on_pss_where_measured() -> None:
+    # Forked workers share the stages' pages: RSS counts them once per worker, PSS once in all.
+    report = BenchReport(articles=1000, base_texts=5, cpus=2, load_average=0.5)
+    low, high = measure(2, 500.0, rss=600.0, articles=1000), measure(2, 500.0, rss=800.0, articles=50000)
+    low.peak_pss_mb, high.peak_pss_mb = 300.0, 330.0
+    report.memory_scan = [low, high]
+    growth = report.targets()["memory_growth"]
+    assert growth["measured"] == pytest.approx(0.1) and growth["met"]
+    assert "330 MB" in format_report(report)
 
 
 def test_synthetic_articles_are_unique_and_deterministic() -> None:

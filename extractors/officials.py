@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -68,6 +69,9 @@ _TOKEN = re.compile(
     rf"|(?P<punct>\S)"
 )
 assert _TOKEN.groupindex == {"num": _NUM, "abbr": _ABBR, "cap": _CAP, "low": _LOW, "punct": _PUNCT}
+_LASTINDEX = operator.attrgetter("lastindex")
+# The one letter whose lowercase depends on its neighbours (final sigma) in `str.lower`.
+_CONTEXTUAL_LOWERCASE = "\N{GREEK CAPITAL LETTER SIGMA}"
 
 # A person's name is at least two capitalised words in a row (`_name_ok`), so a sentence where no
 # capitalised word is followed, across spaces only, by another names nobody. The pattern is loose
@@ -183,10 +187,12 @@ def _start_of_last_lines(text: str, count: int) -> int:
     """Offset where the last `count` non-blank lines of `text` begin."""
     end = len(text)
     for _ in range(count):
-        stripped = text[:end].rstrip()
-        if not stripped:
+        # `text[:end].rstrip()` without copying the text: `rstrip` strips what `isspace` says.
+        while end and text[end - 1].isspace():
+            end -= 1
+        if not end:
             return 0
-        end = stripped.rfind("\n") + 1
+        end = text.rfind("\n", 0, end) + 1
     return end
 
 
@@ -210,8 +216,7 @@ class _Sentence:
     offset: int  # of `text` in the document
     words: list[str]
     keys: list[str]  # lowercased, new tone placement: what vocabulary is compared with
-    starts: list[int]
-    ends: list[int]
+    spans: list[tuple[int, int]]  # (start, end) of each word in `text`
     kinds: list[int]
     heads: dict[int, int] = field(default_factory=dict)  # start token → end token (longest)
     organisations: dict[int, int] = field(default_factory=dict)
@@ -236,7 +241,7 @@ class _Sentence:
         return self.words[i] if 0 <= i < len(self.words) else ""
 
     def span_text(self, start: int, end: int) -> str:
-        return self.text[self.starts[start] : self.ends[end - 1]]
+        return self.text[self.spans[start][0] : self.spans[end - 1][1]]
 
 
 @dataclass
@@ -430,21 +435,26 @@ class OfficialsStage:
     def _tokenise(self, text: str, offset: int) -> _Sentence:
         matches = list(_TOKEN.finditer(text))
         words = list(map(re.Match.group, matches))
-        starts = list(map(re.Match.start, matches))
-        ends = list(map(re.Match.end, matches))
-        normal = new_tone_placement(text).lower()
-        if len(normal) == len(text):
-            keys = [normal[start:end] for start, end in zip(starts, ends, strict=True)]
-        else:  # a rare letter whose lowercase is longer: key word by word
+        spans = list(map(re.Match.span, matches))
+        toned = new_tone_placement(text)
+        normal = toned.lower()
+        if len(normal) != len(text):  # a rare letter whose lowercase is longer: key word by word
             keys = [self._key(w) for w in words]
+        elif toned == text and _CONTEXTUAL_LOWERCASE not in text:
+            # Why the same keys as the slices below: with no tone to move and no letter whose
+            # lowercase grows, `str.lower` maps each character on its own, except a capital sigma
+            # (its lowercase depends on the letters around it), so lowering a word is lowering
+            # its slice of the sentence. Lowering the words directly is cheaper than slicing.
+            keys = list(map(str.lower, words))
+        else:
+            keys = [normal[start:end] for start, end in spans]
         sentence = _Sentence(
             text=text,
             offset=offset,
             words=words,
             keys=keys,
-            starts=starts,
-            ends=ends,
-            kinds=[match.lastindex or _PUNCT for match in matches],
+            spans=spans,
+            kinds=list(map(_LASTINDEX, matches)),  # exactly one group matches: never None
         )
         sentence.covered = [False] * len(words)
         return sentence
@@ -491,7 +501,11 @@ class OfficialsStage:
         lowercase_heads: list[tuple[int, int]] = []
         for match_id, start, end in matches:
             label = self._label_of[match_id]
-            if label == "organisation" and not self._organisation_fits(sentence, start, end):
+            if (
+                label == "organisation"
+                and kinds[start] == _LOW
+                and not self._organisation_fits(sentence, start, end)
+            ):
                 continue
             if label == "head" and kinds[start] == _LOW:
                 lowercase_heads.append((start, end))
@@ -507,20 +521,19 @@ class OfficialsStage:
                 sentence.ranks.add(start)
             if label in _COVERING_LABELS:
                 covered[start:end] = [True] * (end - start)
-        # Only capitalised words can be name syllables: the test stops at the kind for most words.
-        not_name = self._not_name
-        name_words = [
-            kind == _CAP and not is_covered and key not in not_name
-            for kind, is_covered, key in zip(kinds, covered, keys, strict=True)
-        ]
-        for i in sentence.triggers:
-            name_words[i] = False
+        # Only capitalised words that no vocabulary covers can be name syllables, and honorifics
+        # never are. Only the capitalised words are visited (picked out by C-level iteration).
+        not_name, surnames, triggers = self._not_name, self._surnames, sentence.triggers
+        name_words = [False] * len(kinds)
+        family_names: list[int] = []  # name words that are a family name: where a name may start
+        for i in itertools.compress(range(len(kinds)), map(_CAP.__eq__, kinds)):
+            if not covered[i] and keys[i] not in not_name and i not in triggers:
+                name_words[i] = True
+                if keys[i] in surnames:
+                    family_names.append(i)
         sentence.name_words = name_words
-        surnames = self._surnames
         sentence.openings = sorted(
-            {*sentence.triggers, *sentence.modifiers}
-            | {i for i in sentence.heads if kinds[i] != _LOW}
-            | {i for i, is_name in enumerate(name_words) if is_name and keys[i] in surnames}
+            {*triggers, *sentence.modifiers, *family_names} | {i for i in sentence.heads if kinds[i] != _LOW}
         )
         for start, end in lowercase_heads:
             # A lowercase head in running text (`phó`, `trưởng thôn` as a noun) opens no title
@@ -532,8 +545,7 @@ class OfficialsStage:
                 sentence.heads[start] = end
 
     def _organisation_fits(self, sentence: _Sentence, start: int, end: int) -> bool:
-        if sentence.kinds[start] != _LOW:
-            return True
+        """Whether a lowercase organisation word is one here (its caller checks the case)."""
         if tuple(sentence.keys[start:end]) in self._lowercase_organisations:
             return True
         return start > 0 and sentence.keys[start - 1] in self._organisation_nouns
@@ -661,11 +673,7 @@ class OfficialsStage:
             cursor = at + len(word)
             if label.endswith("PER"):
                 person_chars.update(range(at, cursor))
-        return all(
-            offset in person_chars
-            for i in range(start, end)
-            for offset in range(sentence.starts[i], sentence.ends[i])
-        )
+        return all(offset in person_chars for i in range(start, end) for offset in range(*sentence.spans[i]))
 
     # ------------------------------------------------------------------ titles
     def _title_start(self, sentence: _Sentence, i: int) -> int | None:
@@ -993,8 +1001,8 @@ class OfficialsStage:
         mentions.append(
             _Mention(
                 name=sentence.span_text(start, end),
-                start=sentence.offset + sentence.starts[start],
-                end=sentence.offset + sentence.ends[end - 1],
+                start=sentence.offset + sentence.spans[start][0],
+                end=sentence.offset + sentence.spans[end - 1][1],
                 titles=titles,
                 rule=rule,
                 ranks=ranks,

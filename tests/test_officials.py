@@ -706,23 +706,6 @@ def test_word_keys_are_the_words_of_the_normalised_sentence(pieces: list[str]) -
         assert sentence.keys == [OfficialsStage._key(w) for w in sentence.words]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["a", "b\n", "\n", " ", "\n\n", "  \n", "\u2028", "c d"]), max_size=12))
-def test_start_of_last_lines_is_the_stripping_definition(pieces: list[str]) -> None:
-    from extractors.officials import _start_of_last_lines
-
-    text = "".join(pieces)
-    for count in (1, 2, 3):
-        end = len(text)
-        for _ in range(count):
-            stripped = text[:end].rstrip()
-            if not stripped:
-                end = 0
-                break
-            end = stripped.rfind("\n") + 1
-        assert _start_of_last_lines(text, count) == end
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_PIECES), max_size=40))
 def test_name_words_and_openings_follow_their_definition(pieces: list[str]) -> None:

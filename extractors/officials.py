@@ -163,10 +163,15 @@ class _PhraseSet:
     def __init__(self, phrases: Iterable[list[str]]) -> None:
         self.phrases = {tuple(p) for p in phrases if p}
         self.lengths = sorted({len(p) for p in self.phrases})
+        # Most lookups fail at once: no phrase begins (ends) with the word where one would have to.
+        self.first_words = {p[0] for p in self.phrases}
+        self.last_words = {p[-1] for p in self.phrases}
 
 
 def _ends_with_any(keys: list[str], end: int, phrases: _PhraseSet) -> bool:
     """Whether one of `phrases` ends right before token `end`."""
+    if 0 < end <= len(keys) and keys[end - 1] not in phrases.last_words:
+        return False  # every phrase that fits would end with `keys[end - 1]`
     return any(
         length <= end and tuple(keys[end - length : end]) in phrases.phrases for length in phrases.lengths
     )
@@ -174,6 +179,8 @@ def _ends_with_any(keys: list[str], end: int, phrases: _PhraseSet) -> bool:
 
 def _starts_with_any(keys: list[str], start: int, phrases: _PhraseSet) -> bool:
     """Whether one of `phrases` starts at token `start`."""
+    if 0 <= start < len(keys) and keys[start] not in phrases.first_words:
+        return False  # every phrase that fits would start with `keys[start]`
     return any(tuple(keys[start : start + length]) in phrases.phrases for length in phrases.lengths)
 
 

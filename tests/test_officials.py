@@ -729,3 +729,24 @@ def test_name_words_and_openings_follow_their_definition(pieces: list[str]) -> N
     openings = {*sentence.triggers, *sentence.modifiers} | family_names
     # Lowercase heads are added after the openings are taken: only capitalised ones open.
     assert sentence.openings == sorted(openings | heads_before_lowercase_ones)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from("abc"), min_size=0, max_size=3), max_size=4),
+    st.lists(st.sampled_from("abcd"), max_size=6),
+    st.integers(-8, 8),
+)
+def test_phrase_lookups_skip_only_what_cannot_match(
+    phrases: list[list[str]], keys: list[str], at: int
+) -> None:
+    from extractors.officials import _ends_with_any, _PhraseSet, _starts_with_any
+
+    phrase_set = _PhraseSet(phrases)
+    known, lengths = phrase_set.phrases, phrase_set.lengths
+    assert _ends_with_any(keys, at, phrase_set) == any(
+        length <= at and tuple(keys[at - length : at]) in known for length in lengths
+    )
+    assert _starts_with_any(keys, at, phrase_set) == any(
+        tuple(keys[at : at + length]) in known for length in lengths
+    )

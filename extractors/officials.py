@@ -545,9 +545,8 @@ class OfficialsStage:
                 if keys[i] in surnames:
                     family_names.append(i)
         sentence.name_words = name_words
-        sentence.openings = sorted(
-            {*triggers, *sentence.modifiers, *family_names} | {i for i in sentence.heads if kinds[i] != _LOW}
-        )
+        # Lowercase heads are not in `heads` yet (they are added below, opening no mention).
+        sentence.openings = sorted({*triggers, *sentence.modifiers, *family_names, *sentence.heads})
         for start, end in lowercase_heads:
             # A lowercase head in running text (`phó`, `trưởng thôn` as a noun) opens no title
             # unless it follows a name's comma or dash, a parenthesis or `nguyên`/`quyền`:

@@ -137,7 +137,16 @@ _TONE_TABLE = _old_tone_table()
 _OLD_TONE = regex.compile(r"(?<![qQ])" + _trie_pattern(_TONE_TABLE) + r"(?!\w)")
 
 
+# A looser `_OLD_TONE` for a plain `re` search, which skips ahead to the vowels `o`/`u` where
+# `_OLD_TONE` (led by a lookbehind) is tried at every position. Why it finds every `_OLD_TONE`
+# match: the pair is the same, `q` is refused the same way, and a Latin letter after the pair is a
+# word character for `regex`. Most sentences hold none, and then nothing needs replacing.
+_MAYBE_OLD_TONE = re.compile(_trie_pattern(_TONE_TABLE) + rf"(?![{_UPPER}{_LOWER}])(?<![qQ]..)")
+
+
 def new_tone_placement(text: str) -> str:
+    if not _MAYBE_OLD_TONE.search(text):
+        return text
     return _OLD_TONE.sub(lambda m: _TONE_TABLE[m.group(0)], text)
 
 

@@ -750,3 +750,43 @@ def test_phrase_lookups_skip_only_what_cannot_match(
     assert _starts_with_any(keys, at, phrase_set) == any(
         tuple(keys[at : at + length]) in known for length in lengths
     )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "hoà",
+                "Hoà",
+                "HOÀ",
+                "uỷ",
+                "Uỷ",
+                "quý",
+                "Qoà",
+                "qoà",
+                "oàn",
+                "oà½",
+                "oà_",
+                "oà1",
+                "oàß",
+                "o",
+                "à",
+                "ý",
+                "q",
+                " ",
+                "\n",
+                "x",
+                "\u0301",
+                "ɑ",
+                "'",
+            ]
+        ),
+        max_size=10,
+    )
+)
+def test_tone_placement_skips_only_texts_without_an_old_pair(pieces: list[str]) -> None:
+    from extractors.officials import _OLD_TONE, _TONE_TABLE
+
+    text = "".join(pieces)
+    assert new_tone_placement(text) == _OLD_TONE.sub(lambda m: _TONE_TABLE[m.group(0)], text)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -68,6 +69,13 @@ _TOKEN = re.compile(
     rf"|(?P<punct>\S)"
 )
 assert _TOKEN.groupindex == {"num": _NUM, "abbr": _ABBR, "cap": _CAP, "low": _LOW, "punct": _PUNCT}
+_LASTINDEX = operator.attrgetter("lastindex")
+# The same tokens, each match starting with the whitespace before it (read a token through its
+# group): every non-space character starts a token, so a match never fails after the spaces and
+# the engine does not try each space as a start. Cheaper over every candidate sentence.
+_SPACED_TOKEN = re.compile(rf"\s*(?:{_TOKEN.pattern})")
+# The one letter whose lowercase depends on its neighbours (final sigma) in `str.lower`.
+_CONTEXTUAL_LOWERCASE = "\N{GREEK CAPITAL LETTER SIGMA}"
 
 # A person's name is at least two capitalised words in a row (`_name_ok`), so a sentence where no
 # capitalised word is followed, across spaces only, by another names nobody. The pattern is loose
@@ -129,7 +137,16 @@ _TONE_TABLE = _old_tone_table()
 _OLD_TONE = regex.compile(r"(?<![qQ])" + _trie_pattern(_TONE_TABLE) + r"(?!\w)")
 
 
+# A looser `_OLD_TONE` for a plain `re` search, which skips ahead to the vowels `o`/`u` where
+# `_OLD_TONE` (led by a lookbehind) is tried at every position. Why it finds every `_OLD_TONE`
+# match: the pair is the same, `q` is refused the same way, and a Latin letter after the pair is a
+# word character for `regex`. Most sentences hold none, and then nothing needs replacing.
+_MAYBE_OLD_TONE = re.compile(_trie_pattern(_TONE_TABLE) + rf"(?![{_UPPER}{_LOWER}])(?<![qQ]..)")
+
+
 def new_tone_placement(text: str) -> str:
+    if not _MAYBE_OLD_TONE.search(text):
+        return text
     return _OLD_TONE.sub(lambda m: _TONE_TABLE[m.group(0)], text)
 
 
@@ -155,10 +172,15 @@ class _PhraseSet:
     def __init__(self, phrases: Iterable[list[str]]) -> None:
         self.phrases = {tuple(p) for p in phrases if p}
         self.lengths = sorted({len(p) for p in self.phrases})
+        # Most lookups fail at once: no phrase begins (ends) with the word where one would have to.
+        self.first_words = {p[0] for p in self.phrases}
+        self.last_words = {p[-1] for p in self.phrases}
 
 
 def _ends_with_any(keys: list[str], end: int, phrases: _PhraseSet) -> bool:
     """Whether one of `phrases` ends right before token `end`."""
+    if 0 < end <= len(keys) and keys[end - 1] not in phrases.last_words:
+        return False  # every phrase that fits would end with `keys[end - 1]`
     return any(
         length <= end and tuple(keys[end - length : end]) in phrases.phrases for length in phrases.lengths
     )
@@ -166,6 +188,8 @@ def _ends_with_any(keys: list[str], end: int, phrases: _PhraseSet) -> bool:
 
 def _starts_with_any(keys: list[str], start: int, phrases: _PhraseSet) -> bool:
     """Whether one of `phrases` starts at token `start`."""
+    if 0 <= start < len(keys) and keys[start] not in phrases.first_words:
+        return False  # every phrase that fits would start with `keys[start]`
     return any(tuple(keys[start : start + length]) in phrases.phrases for length in phrases.lengths)
 
 
@@ -210,8 +234,7 @@ class _Sentence:
     offset: int  # of `text` in the document
     words: list[str]
     keys: list[str]  # lowercased, new tone placement: what vocabulary is compared with
-    starts: list[int]
-    ends: list[int]
+    spans: list[tuple[int, int]]  # (start, end) of each word in `text`
     kinds: list[int]
     heads: dict[int, int] = field(default_factory=dict)  # start token → end token (longest)
     organisations: dict[int, int] = field(default_factory=dict)
@@ -236,7 +259,7 @@ class _Sentence:
         return self.words[i] if 0 <= i < len(self.words) else ""
 
     def span_text(self, start: int, end: int) -> str:
-        return self.text[self.starts[start] : self.ends[end - 1]]
+        return self.text[self.spans[start][0] : self.spans[end - 1][1]]
 
 
 @dataclass
@@ -428,23 +451,29 @@ class OfficialsStage:
         ]
 
     def _tokenise(self, text: str, offset: int) -> _Sentence:
-        matches = list(_TOKEN.finditer(text))
-        words = list(map(re.Match.group, matches))
-        starts = list(map(re.Match.start, matches))
-        ends = list(map(re.Match.end, matches))
-        normal = new_tone_placement(text).lower()
-        if len(normal) == len(text):
-            keys = [normal[start:end] for start, end in zip(starts, ends, strict=True)]
-        else:  # a rare letter whose lowercase is longer: key word by word
+        matches = list(_SPACED_TOKEN.finditer(text))
+        kinds = list(map(_LASTINDEX, matches))  # exactly one group matches: never None
+        words = list(map(re.Match.group, matches, kinds))
+        spans = list(map(re.Match.span, matches, kinds))
+        toned = new_tone_placement(text)
+        normal = toned.lower()
+        if len(normal) != len(text):  # a rare letter whose lowercase is longer: key word by word
             keys = [self._key(w) for w in words]
+        elif toned == text and _CONTEXTUAL_LOWERCASE not in text:
+            # Why the same keys as the slices below: with no tone to move and no letter whose
+            # lowercase grows, `str.lower` maps each character on its own, except a capital sigma
+            # (its lowercase depends on the letters around it), so lowering a word is lowering
+            # its slice of the sentence. Lowering the words directly is cheaper than slicing.
+            keys = list(map(str.lower, words))
+        else:
+            keys = [normal[start:end] for start, end in spans]
         sentence = _Sentence(
             text=text,
             offset=offset,
             words=words,
             keys=keys,
-            starts=starts,
-            ends=ends,
-            kinds=[match.lastindex or _PUNCT for match in matches],
+            spans=spans,
+            kinds=kinds,
         )
         sentence.covered = [False] * len(words)
         return sentence
@@ -488,40 +517,45 @@ class OfficialsStage:
             "committee": sentence.committee_words,
         }
         kinds, covered = sentence.kinds, sentence.covered
+        label_of = self._label_of
         lowercase_heads: list[tuple[int, int]] = []
+        # The tests below look at the word's kind first: most matches start with a capital.
         for match_id, start, end in matches:
-            label = self._label_of[match_id]
-            if label == "organisation" and not self._organisation_fits(sentence, start, end):
-                continue
-            if label == "head" and kinds[start] == _LOW:
-                lowercase_heads.append((start, end))
-                continue
-            if label in _HONORIFIC_LABELS and kinds[start] == _CAP and start > 0 and kinds[start - 1] == _CAP:
+            label = label_of[match_id]
+            kind = kinds[start]
+            if kind == _LOW:
+                if label == "organisation" and not self._lowercase_organisation_fits(keys, start, end):
+                    continue
+                if label == "head":
+                    lowercase_heads.append((start, end))
+                    continue
+            elif kind == _CAP and label in _HONORIFIC_LABELS and start > 0 and kinds[start - 1] == _CAP:
                 continue  # `Anh` in `Đỗ Việt Anh` is a name, not `anh`
             target = targets[label]
             if end > target.get(start, 0):
                 target[start] = end
-            if label == "plural":
+            if label in _COVERING_LABELS:
+                if end - start == 1:
+                    covered[start] = True
+                else:
+                    covered[start:end] = [True] * (end - start)
+            elif label == "plural":
                 sentence.plural.add(start)
             elif label == "rank":
                 sentence.ranks.add(start)
-            if label in _COVERING_LABELS:
-                covered[start:end] = [True] * (end - start)
-        # Only capitalised words can be name syllables: the test stops at the kind for most words.
-        not_name = self._not_name
-        name_words = [
-            kind == _CAP and not is_covered and key not in not_name
-            for kind, is_covered, key in zip(kinds, covered, keys, strict=True)
-        ]
-        for i in sentence.triggers:
-            name_words[i] = False
+        # Only capitalised words that no vocabulary covers can be name syllables, and honorifics
+        # never are. Only the capitalised words are visited (picked out by C-level iteration).
+        not_name, surnames, triggers = self._not_name, self._surnames, sentence.triggers
+        name_words = [False] * len(kinds)
+        family_names: list[int] = []  # name words that are a family name: where a name may start
+        for i in itertools.compress(range(len(kinds)), map(_CAP.__eq__, kinds)):
+            if not covered[i] and keys[i] not in not_name and i not in triggers:
+                name_words[i] = True
+                if keys[i] in surnames:
+                    family_names.append(i)
         sentence.name_words = name_words
-        surnames = self._surnames
-        sentence.openings = sorted(
-            {*sentence.triggers, *sentence.modifiers}
-            | {i for i in sentence.heads if kinds[i] != _LOW}
-            | {i for i, is_name in enumerate(name_words) if is_name and keys[i] in surnames}
-        )
+        # Lowercase heads are not in `heads` yet (they are added below, opening no mention).
+        sentence.openings = sorted({*triggers, *sentence.modifiers, *family_names, *sentence.heads})
         for start, end in lowercase_heads:
             # A lowercase head in running text (`phó`, `trưởng thôn` as a noun) opens no title
             # unless it follows a name's comma or dash, a parenthesis or `nguyên`/`quyền`:
@@ -531,12 +565,11 @@ class OfficialsStage:
             if opens_title and end > sentence.heads.get(start, 0):
                 sentence.heads[start] = end
 
-    def _organisation_fits(self, sentence: _Sentence, start: int, end: int) -> bool:
-        if sentence.kinds[start] != _LOW:
+    def _lowercase_organisation_fits(self, keys: list[str], start: int, end: int) -> bool:
+        """Whether an organisation word written in lowercase is one here."""
+        if tuple(keys[start:end]) in self._lowercase_organisations:
             return True
-        if tuple(sentence.keys[start:end]) in self._lowercase_organisations:
-            return True
-        return start > 0 and sentence.keys[start - 1] in self._organisation_nouns
+        return start > 0 and keys[start - 1] in self._organisation_nouns
 
     # ------------------------------------------------------------------ names
     @staticmethod
@@ -661,11 +694,7 @@ class OfficialsStage:
             cursor = at + len(word)
             if label.endswith("PER"):
                 person_chars.update(range(at, cursor))
-        return all(
-            offset in person_chars
-            for i in range(start, end)
-            for offset in range(sentence.starts[i], sentence.ends[i])
-        )
+        return all(offset in person_chars for i in range(start, end) for offset in range(*sentence.spans[i]))
 
     # ------------------------------------------------------------------ titles
     def _title_start(self, sentence: _Sentence, i: int) -> int | None:
@@ -993,8 +1022,8 @@ class OfficialsStage:
         mentions.append(
             _Mention(
                 name=sentence.span_text(start, end),
-                start=sentence.offset + sentence.starts[start],
-                end=sentence.offset + sentence.ends[end - 1],
+                start=sentence.offset + sentence.spans[start][0],
+                end=sentence.offset + sentence.spans[end - 1][1],
                 titles=titles,
                 rule=rule,
                 ranks=ranks,

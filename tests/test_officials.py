@@ -659,3 +659,134 @@ def test_any_arrangement_of_genre_words_is_read_without_error(pieces: list[str])
         assert doc.text[official.start : official.end] == official.name
         assert official.titles and all(t.strip() for t in official.titles)
         assert len(set(official.titles)) == len(official.titles)
+
+
+# The speed-ups behind the stage's reading must not change what it reads.
+_TOKEN_PIECES = [
+    *_PIECES,
+    "Σ",
+    "ΑΣ",
+    "σ",
+    "İ",
+    "ß",
+    "AB'",
+    "HĐND’",
+    "H'Hen",
+    "hoà",
+    "Hoà",
+    "HOÀ",
+    "quý",
+    " ",
+    "  ",
+    "\t",
+    "\u00a0",
+    "½",
+    "²",
+    "_",
+    "x",
+    "X",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKEN_PIECES), max_size=30))
+def test_word_keys_are_the_words_of_the_normalised_sentence(pieces: list[str]) -> None:
+    from extractors.officials import _TOKEN
+
+    text = "".join(pieces)
+    sentence = stage()._tokenise(text, 0)
+    matches = list(_TOKEN.finditer(text))
+    assert sentence.words == [m.group(0) for m in matches]
+    assert sentence.spans == [m.span() for m in matches]
+    assert sentence.kinds == [m.lastindex for m in matches]
+    normal = new_tone_placement(text).lower()
+    if len(normal) == len(text):
+        assert sentence.keys == [normal[start:end] for start, end in sentence.spans]
+    else:
+        assert sentence.keys == [OfficialsStage._key(w) for w in sentence.words]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_name_words_and_openings_follow_their_definition(pieces: list[str]) -> None:
+    from extractors.officials import _CAP, _LOW
+
+    reader = stage()
+    sentence = reader._tokenise(" ".join(pieces), 0)
+    (matches,) = reader._vocabulary_matches([sentence])
+    reader._read_matches(sentence, matches)
+    name_words = [
+        kind == _CAP and not covered and key not in reader._not_name and i not in sentence.triggers
+        for i, (kind, covered, key) in enumerate(
+            zip(sentence.kinds, sentence.covered, sentence.keys, strict=True)
+        )
+    ]
+    assert sentence.name_words == name_words
+    heads_before_lowercase_ones = {i for i in sentence.heads if sentence.kinds[i] != _LOW}
+    family_names = {
+        i for i, is_name in enumerate(name_words) if is_name and sentence.keys[i] in reader._surnames
+    }
+    openings = {*sentence.triggers, *sentence.modifiers} | family_names
+    # Lowercase heads are added after the openings are taken: only capitalised ones open.
+    assert sentence.openings == sorted(openings | heads_before_lowercase_ones)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from("abc"), min_size=0, max_size=3), max_size=4),
+    st.lists(st.sampled_from("abcd"), max_size=6),
+    st.integers(-8, 8),
+)
+def test_phrase_lookups_skip_only_what_cannot_match(
+    phrases: list[list[str]], keys: list[str], at: int
+) -> None:
+    from extractors.officials import _ends_with_any, _PhraseSet, _starts_with_any
+
+    phrase_set = _PhraseSet(phrases)
+    known, lengths = phrase_set.phrases, phrase_set.lengths
+    assert _ends_with_any(keys, at, phrase_set) == any(
+        length <= at and tuple(keys[at - length : at]) in known for length in lengths
+    )
+    assert _starts_with_any(keys, at, phrase_set) == any(
+        tuple(keys[at : at + length]) in known for length in lengths
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "hoà",
+                "Hoà",
+                "HOÀ",
+                "uỷ",
+                "Uỷ",
+                "quý",
+                "Qoà",
+                "qoà",
+                "oàn",
+                "oà½",
+                "oà_",
+                "oà1",
+                "oàß",
+                "o",
+                "à",
+                "ý",
+                "q",
+                " ",
+                "\n",
+                "x",
+                "\u0301",
+                "ɑ",
+                "'",
+            ]
+        ),
+        max_size=10,
+    )
+)
+def test_tone_placement_skips_only_texts_without_an_old_pair(pieces: list[str]) -> None:
+    from extractors.officials import _OLD_TONE, _TONE_TABLE
+
+    text = "".join(pieces)
+    assert new_tone_placement(text) == _OLD_TONE.sub(lambda m: _TONE_TABLE[m.group(0)], text)

@@ -13,6 +13,7 @@ subject before `tặng`/`trao`, or the agent between `được` and `khen thư�
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import regex
@@ -28,6 +29,13 @@ _TO_WHOM = regex.compile(
 )
 _CLAUSE_END = regex.compile(r";")
 _BARE_VERB = regex.compile(r"\s*(?:và\s+|đồng thời\s+)?(?:tặng|trao|trao tặng|tặng thưởng)\s*", regex.IGNORECASE)
+# Compiled once here rather than looked up in the module's cache on every call.
+_LEADING_JOINER = regex.compile(r"^\s*(?:và|,|;)\s*")
+_LEADING_HONORIFIC = regex.compile(r"^(?:đồng chí|ông|bà)\s+", regex.IGNORECASE)
+_RECIPIENT_OR_PASSIVE = regex.compile(r"tập thể|cá nhân|\bđược$")
+_HANDED_TO = regex.compile(r"\b(?:cho|gồm)\b")
+# An award name written as plain words, one or more spellings: `kỷ niệm chương|kỉ niệm chương`.
+_PLAIN_WORDS = regex.compile(r"[^\W\d_]+(?: [^\W\d_]+)*(?:\|[^\W\d_]+(?: [^\W\d_]+)*)*")
 _RECIPIENTS = regex.compile(r"\d[\d.]*\s+(?:tập thể|cá nhân)(?:\s*(?:và|,)\s*cá nhân)?", regex.IGNORECASE)
 
 
@@ -79,6 +87,13 @@ class AwardsStage:
         )
         self._prefilter = regex.compile(r"tập thể|cá nhân", flags)
         self._award_prefilter = regex.compile("|".join(f"(?:{p})" for p in words["award_names"]), flags)
+        # The same names one pattern each, to find every place a name starts in one sweep of the
+        # document (see `_naming_sentences`). Only for names written as plain words: a pattern that
+        # looks around its match could match in a whole text where it fails in a sentence.
+        names = list(dict.fromkeys(words["award_names"]))
+        self._award_name_each = (
+            [regex.compile(p, flags) for p in names] if all(_PLAIN_WORDS.fullmatch(p) for p in names) else None
+        )
 
     def _groups(self, text: str, start: int, end: int) -> list[_Group]:
         groups: list[_Group] = []
@@ -110,8 +125,10 @@ class AwardsStage:
         they went to says whether they count collectives, individuals or both."""
         found: list[tuple[_Group, _AwardName]] = []
         for number in find_numbers(text, start, end):
+            if text[number.end : number.end + 1] != " ":
+                continue  # no award name can follow: each is looked for one space after the number
             for pattern, value in self._award_names:
-                name = pattern.match(text, number.end + 1, end) if text[number.end : number.end + 1] == " " else None
+                name = pattern.match(text, number.end + 1, end)
                 if name is None or value == "khen thưởng":
                     continue
                 to = _TO_WHOM.match(text, name.end(), end)
@@ -158,22 +175,43 @@ class AwardsStage:
         # "..., 15 cá nhân và UBND tỉnh tặng Bằng khen": the subject starts after the last recipients.
         recipients = list(_RECIPIENTS.finditer(lead))
         if recipients:
-            lead = regex.sub(r"^\s*(?:và|,|;)\s*", "", lead[recipients[-1].end() :])
+            lead = _LEADING_JOINER.sub("", lead[recipients[-1].end() :])
         if award.award == "khen thưởng":  # the award is itself the giving verb
             lead = lead + text[award.start : award.end]
         before = self._giver_before.search(lead)
         if before:
             giver = before.group("giver").strip()
-            giver = regex.sub(r"^(?:đồng chí|ông|bà)\s+", "", giver, flags=regex.IGNORECASE)
+            giver = _LEADING_HONORIFIC.sub("", giver)
             # "... cá nhân được tặng Kỷ niệm chương": passive without an agent has no giver.
-            if not regex.search(r"tập thể|cá nhân|\bđược$", giver):
+            if not _RECIPIENT_OR_PASSIVE.search(giver):
                 return self._clean_giver(giver)
         return None
+
+    def _naming_sentences(self, text: str, sentences: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+        """The sentences in which an award name starts: those that may name an award.
+
+        Why no sentence that names one is lost: a name matched inside a sentence's bounds is made
+        of plain words (no look-around, no anchor), so the same pattern matches at the same place
+        in the whole text, and an overlapped sweep reports every place where a pattern matches.
+        Each name pattern alone starts with a literal the engine skips ahead to: the sweeps cost
+        a third of one search of the alternation per sentence.
+        """
+        if self._award_name_each is None:
+            return list(sentences)
+        starts = sorted({m.start() for p in self._award_name_each for m in p.finditer(text, overlapped=True)})
+        if not starts:
+            return []
+        naming: list[tuple[int, int]] = []
+        for s_start, s_end in sentences:
+            index = bisect.bisect_left(starts, s_start)
+            if index < len(starts) and starts[index] < s_end:
+                naming.append((s_start, s_end))
+        return naming
 
     def __call__(self, doc: Document, earlier: Records) -> list[Award]:
         text = doc.content
         results: list[Award] = []
-        for s_start, s_end in doc.sentences:
+        for s_start, s_end in self._naming_sentences(text, doc.sentences):
             if not self._award_prefilter.search(text, s_start, s_end):
                 continue  # every award this stage knows names one of these words
             counted = self._counted_awards(text, s_start, s_end)
@@ -222,7 +260,7 @@ class AwardsStage:
             between = text[last.end : group.start]
             # "tặng Bằng khen (của X) cho 28 tập thể": the recipients are handed this award.
             # "... Bằng khen của UBND tỉnh gồm 10 tập thể và 6 cá nhân" hands the award the same way.
-            if ";" not in between and regex.search(r"\b(?:cho|gồm)\b", between) and len(between) < 160:
+            if ";" not in between and _HANDED_TO.search(between) and len(between) < 160:
                 return last
             if last.award == "khen thưởng" and not between.strip():  # "UBND tỉnh khen thưởng 126 tập thể"
                 return last

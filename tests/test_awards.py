@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.api import extract
 
@@ -34,3 +37,24 @@ def test_award_case_mid_document(case: dict[str, Any]) -> None:
         (a.award, a.giver, a.collectives, a.individuals, a.combined) for a in alone
     ]
     assert [a.start - len(PREFIX) for a in later] == [a.start for a in alone]
+
+
+# The speed-ups behind the stage's searches must not change what they find.
+_PIECES = ["Bằng khen", "bằng", " khen", "KHEN", "huân chương", " lao động", "Kỷ niệm", " chương", "kỉ", "cờ thi đua",
+           "giấy", " chứng nhận", "khen thưởng", " ", ".", "\n", "a", "20 tập thể", "cho"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16), st.lists(st.integers(0, 200), max_size=8))
+def test_every_sentence_naming_an_award_is_read(pieces: list[str], cuts: list[int]) -> None:
+    from extractors.awards import AwardsStage
+
+    stage = AwardsStage()
+    text = "".join(pieces)
+    bounds = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
+    sentences = tuple(itertools.pairwise(bounds))
+    naming = stage._naming_sentences(text, sentences)
+    assert set(naming) <= set(sentences)
+    for start, end in sentences:
+        if stage._award_prefilter.search(text, start, end):
+            assert (start, end) in naming

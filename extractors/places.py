@@ -33,7 +33,7 @@ from pathlib import Path
 import regex
 
 from extractors import vocab
-from extractors.dates import PAGE_CHROME, FigureFinder, lowered, title_span
+from extractors.dates import FigureFinder, is_page_chrome, lowered, title_span
 from extractors.dates import body_end as body_end_of
 from pipeline.document import Document
 from schemas.records import ArticlePlace, DateMention, PlaceMention, Records
@@ -59,6 +59,9 @@ _RUN_WORD = r"\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}[\p{L}\p{M}'’]*)?"
 # One capitalised word of a place name: `Phủ`, `H'leo`, `M'gar`, or a number (`Quận 3`).
 _NAME_WORD = r"(?:\p{Lu}[\p{Ll}\p{M}']*(?:-\p{Lu}[\p{Ll}\p{M}']*)?|\d{1,2})"
 _NAME = rf"{_NAME_WORD}(?:[^\S\n]{_NAME_WORD}){{0,3}}"
+
+# Units the library names with a number (`Quận 10`, `Phường 3`), in lower case.
+_NUMBERED_UNIT_WORDS = ("quận", "phường")
 
 # Unit words before a name, with the level they give and the library's unit types they fit
 # (`extractors/vocab/places.yaml`, `unit_words`).
@@ -295,7 +298,8 @@ class PlacesStage:
         self._unit_before = regex.compile(
             rf"(?<![\w.])(?P<unit>{unit_words})(?:[^\S\n]+(?:{descriptors}))?[^\S\n]*$", regex.REVERSE
         )
-        self._numbered_unit = regex.compile(r"(?<!\w)(?P<unit>[Qq]uận|[Pp]hường)[^\S\n]+(?P<name>\d{1,2})(?!\d)")
+        numbered_units = "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in _NUMBERED_UNIT_WORDS)
+        self._numbered_unit = regex.compile(rf"(?<!\w)(?P<unit>{numbered_units})[^\S\n]+(?P<name>\d{{1,2}})(?!\d)")
         self._excluded_bare = {fold(n) for n in words["bare_name_excluded"]}
         # Quick rejections for the sweep: words that start a unit word, words that end one (or a
         # descriptor), and the first word of every name the gazetteer knows.
@@ -496,7 +500,7 @@ class PlacesStage:
         # Most articles hold no alias of Ho Chi Minh City and no numbered ward or district: a substring
         # test on the whole text is much cheaper than sweeping every region with the pattern.
         any_city_alias = any(alias in search for alias in self._city_aliases)
-        any_numbered_unit = "quận" in low or "phường" in low
+        any_numbered_unit = any(word in low for word in _NUMBERED_UNIT_WORDS)
         for start, end in _regions(doc, body_end):
             if any_city_alias:
                 for match in self._city.finditer(search, start, end):
@@ -524,11 +528,32 @@ class PlacesStage:
                 add(self._read_run(search, low, run, post_merger))
             if not any_numbered_unit:
                 continue
-            for match in self._numbered_unit.finditer(search, start, end):
+            for match in self._numbered_units(search, low, start, end):
                 # The library names numbered units with their unit word: `Phường 3`, `Quận 10`.
                 unit = match.group("unit").lower()
                 words = [unit.capitalize(), match.group("name")]
                 add(self._resolve_typed(unit, match.start(), match.start(), words, post_merger))
+        return found
+
+    def _numbered_units(self, search: str, low: str, start: int, end: int) -> list[regex.Match[str]]:
+        """`self._numbered_unit.finditer(search, start, end)`, tried only where its unit words stand.
+
+        Why the same: a match starts with a unit word, its first letter in either case and the rest
+        in lower case, so the lower-cased copy holds the word at the same offset; `match` there
+        sees what a sweep sees (the look-behind reads before `pos`). Two matches never overlap (a
+        match is the word, spaces and digits: no other match can start inside it), so the matches
+        at those places, in text order, are the sweep's. `str.find` is many times cheaper than
+        trying the pattern at every position.
+        """
+        found: list[regex.Match[str]] = []
+        for word in _NUMBERED_UNIT_WORDS:
+            at = low.find(word, start, end)
+            while at >= 0:
+                match = self._numbered_unit.match(search, at, end)
+                if match is not None:
+                    found.append(match)
+                at = low.find(word, at + 1, end)
+        found.sort(key=lambda match: match.start())
         return found
 
     def _starts_with_name(self, words: list[str]) -> bool:
@@ -707,15 +732,11 @@ class PlacesStage:
         lead = _lead_sentence(doc, body_end, title_span_)
         if lead is not None:
             vote(self._subject_scope(search, low, *lead, evidence, scores, 3.0, "lead", central))
-        figures = [f for f in self._figures.offsets(low) if f < body_end]
-        voted = 0
-        for start, end in doc.sentences:
+        # The first four sentences before the body's end that state a count, each up to its first count.
+        for voted, (index, figure) in enumerate(self._figures.first_per_sentence(low, doc.sentences)):
+            start = doc.sentences[index][0]
             if start >= body_end or voted >= 4:
                 break
-            figure = FigureFinder.first_in(figures, start, end)
-            if figure is None:
-                continue
-            voted += 1
             vote(self._subject_scope(search, low, start, figure, evidence, scores, 2.0, "figure", central))
         if not votes:
             national = self._scope_words.search(low, 0, body_end)
@@ -941,7 +962,7 @@ def _lead_sentence(doc: Document, body_end: int, title_span: tuple[int, int] | N
         if start < after:
             continue
         sentence = doc.text[start:end]
-        if sentence == title or len(sentence) < 60 or _QUOTATION.search(sentence) or PAGE_CHROME.search(sentence):
+        if sentence == title or len(sentence) < 60 or _QUOTATION.search(sentence) or is_page_chrome(sentence):
             continue
         return start, end
     return None

@@ -6,11 +6,13 @@ are what an annotator following corpora/ANNOTATION.md would write.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.dates import DatesStage
+from extractors.dates import DatesStage, lowered
 from extractors.places import PlacesStage, fold, gazetteer, searchable
 from pipeline.document import Document
 from schemas.records import ArticlePlace, PlaceMention, Records
@@ -329,3 +331,23 @@ def test_run_prefilters_agree_with_plain_lookups(stages: tuple[DatesStage, Place
     for word in ["tỉnh", "báo", "hồ", "các", "trong", "thành", "huyện", "an"]:
         one_word = word in places._organ_words_lower or word in places._unit_tokens or plain([word])
         assert (word in places._one_word_runs) == one_word, word
+
+
+_UNIT_PIECES = ["Quận", "quận", "QUẬN", "Phường", "phường", "phườngg", " ", "  ", "\n", "3", "12", "123", "a", "x", "-", "."]
+
+
+@functools.cache
+def _places_stage() -> PlacesStage:
+    return PlacesStage()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_UNIT_PIECES), max_size=16), st.data())
+def test_numbered_units_found_by_their_words_are_the_sweeps(pieces: list[str], data: st.DataObject) -> None:
+    places = _places_stage()
+    search = "".join(pieces)
+    end = data.draw(st.integers(0, len(search)))
+    start = data.draw(st.integers(0, end))
+    expected = [(m.span(), m.group("unit"), m.group("name")) for m in places._numbered_unit.finditer(search, start, end)]
+    found = [(m.span(), m.group("unit"), m.group("name")) for m in places._numbered_units(search, lowered(search), start, end)]
+    assert found == expected

@@ -95,10 +95,10 @@ class AwardsStage:
             [regex.compile(p, flags) for p in names] if all(_PLAIN_WORDS.fullmatch(p) for p in names) else None
         )
 
-    def _groups(self, text: str, start: int, end: int) -> list[_Group]:
+    def _groups(self, text: str, numbers: list[NumberMatch], end: int) -> list[_Group]:
         groups: list[_Group] = []
         current: _Group | None = None
-        for number in find_numbers(text, start, end):
+        for number in numbers:
             unit = self._unit.match(text, number.end, end)
             if not unit:
                 current = None
@@ -120,11 +120,11 @@ class AwardsStage:
         else:
             group.individuals = number.value
 
-    def _counted_awards(self, text: str, start: int, end: int) -> list[tuple[_Group, _AwardName]]:
+    def _counted_awards(self, text: str, numbers: list[NumberMatch], end: int) -> list[tuple[_Group, _AwardName]]:
         """`trao 15 Bằng khen cho các tập thể`: the number counts the awards themselves; whom
         they went to says whether they count collectives, individuals or both."""
         found: list[tuple[_Group, _AwardName]] = []
-        for number in find_numbers(text, start, end):
+        for number in numbers:
             if text[number.end : number.end + 1] != " ":
                 continue  # no award name can follow: each is looked for one space after the number
             for pattern, value in self._award_names:
@@ -214,10 +214,11 @@ class AwardsStage:
         for s_start, s_end in self._naming_sentences(text, doc.sentences):
             if not self._award_prefilter.search(text, s_start, s_end):
                 continue  # every award this stage knows names one of these words
-            counted = self._counted_awards(text, s_start, s_end)
+            numbers = find_numbers(text, s_start, s_end)  # read by both: found once
+            counted = self._counted_awards(text, numbers, s_end)
             if not counted and not self._prefilter.search(text, s_start, s_end):
                 continue
-            groups = self._groups(text, s_start, s_end)
+            groups = self._groups(text, numbers, s_end)
             awards = self._awards(text, s_start, s_end) if groups else []
             pairs: list[tuple[_Group, _AwardName]] = list(counted)
             for group in groups:

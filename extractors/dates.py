@@ -23,6 +23,7 @@ import bisect
 import datetime as dt
 import functools
 import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -223,10 +224,16 @@ def _matches_of_each(
     patterns are exactly the alternation's (it takes a match that overlaps another to make the
     alternation skip or shorten one); should two ever overlap, the alternation decides.
     """
-    matches = sorted((m for pattern in patterns for m in pattern.finditer(text)), key=lambda m: m.span())
+    matches = [m for pattern in patterns for m in pattern.finditer(text)]
+    if len(matches) < 2:
+        return matches  # nothing to order, and one match overlaps no other
+    matches.sort(key=_span)
     if any(after.start() < before.end() for before, after in itertools.pairwise(matches)):
         return list(alternation.finditer(text))
     return matches
+
+
+_span = operator.methodcaller("span")
 
 
 class _Before:

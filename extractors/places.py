@@ -26,6 +26,7 @@ import re
 import sqlite3
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -338,6 +339,7 @@ class PlacesStage:
             rf"(?<![\w])(?P<name>{'|'.join(regex.escape(a) for a in sorted(words['city_aliases'], key=len, reverse=True))})(?![\w])"
         )
         self._city_aliases: dict[str, str] = words["city_aliases"]
+        self._city_alias_anchors = _anchors(self._city_aliases)
         self._outlets = regex.compile(
             rf"(?<![\w])(?P<name>{'|'.join(regex.escape(o) for o in sorted(words['outlets'], key=len, reverse=True))})(?![\w])",
             ci,
@@ -499,7 +501,9 @@ class PlacesStage:
 
         # Most articles hold no alias of Ho Chi Minh City and no numbered ward or district: a substring
         # test on the whole text is much cheaper than sweeping every region with the pattern.
-        any_city_alias = any(alias in search for alias in self._city_aliases)
+        any_city_alias = any(anchor in search for anchor in self._city_alias_anchors) and any(
+            alias in search for alias in self._city_aliases
+        )
         any_numbered_unit = any(word in low for word in _NUMBERED_UNIT_WORDS)
         for start, end in _regions(doc, body_end):
             if any_city_alias:
@@ -898,6 +902,16 @@ _ORGAN_WORDS = frozenset({"Báo", "Than", "Đài", "Cổng", "Trang", "Đoàn"})
 # Levels from the broadest to the most specific: on a tie the specific one wins, since a province's
 # name turns up in many a subject (`Hội Liên hiệp Phụ nữ tỉnh Bắc Ninh`) and a district's rarely does.
 _LEVEL_ORDER = ("national", "province", "agency", "district", "commune")
+
+
+def _anchors(phrases: Iterable[str]) -> list[str]:
+    """Few substrings, one of which stands in each of `phrases` (a text without any holds none).
+
+    Each phrase's last word (`TP.HCM` → `HCM`, `TP Hồ Chí Minh` → `Minh`), less those that hold
+    another: two substring tests instead of one per phrase for a text that names none.
+    """
+    last_words = {regex.split(r"[\W_]+", phrase.strip(" ._-"))[-1] or phrase for phrase in phrases}
+    return sorted(w for w in last_words if not any(other != w and other in w for other in last_words))
 
 
 def _word_offsets(text: str, words: list[str], base: int) -> list[int]:

@@ -351,3 +351,16 @@ def test_numbered_units_found_by_their_words_are_the_sweeps(pieces: list[str], d
     expected = [(m.span(), m.group("unit"), m.group("name")) for m in places._numbered_unit.finditer(search, start, end)]
     found = [(m.span(), m.group("unit"), m.group("name")) for m in places._numbered_units(search, lowered(search), start, end)]
     assert found == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab .-_)HCMinhồ", min_size=1, max_size=8), min_size=1, max_size=6),
+    st.text(alphabet="ab .-_)HCMinhồx", max_size=30),
+)
+def test_a_text_naming_a_phrase_holds_one_of_its_anchors(phrases: list[str], text: str) -> None:
+    from extractors.places import _anchors
+
+    anchors = _anchors(phrases)
+    if any(phrase in text for phrase in phrases):
+        assert any(anchor in text for anchor in anchors)

@@ -27,7 +27,7 @@ import sqlite3
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -250,9 +250,18 @@ class _Evidence:
     end: int
     weight: float
     rule: str
+    # The provinces of `candidates`, and the candidates they were read from: asked for a dozen
+    # times per mention, they change only when `_narrow_communes` replaces the candidates.
+    _provinces: tuple[tuple[Unit | str, ...], set[str]] | None = field(default=None, repr=False, compare=False)
 
     def provinces(self) -> set[str]:
-        return {c.province if isinstance(c, Unit) else c for c in self.candidates}
+        """The provinces the mention may belong to (shared: read it, never change it)."""
+        known = self._provinces
+        if known is not None and known[0] is self.candidates:
+            return known[1]
+        provinces = {c.province if isinstance(c, Unit) else c for c in self.candidates}
+        self._provinces = (self.candidates, provinces)
+        return provinces
 
 
 @dataclass

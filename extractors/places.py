@@ -55,7 +55,7 @@ _TONE_PLACEMENT.update({k.capitalize(): v.capitalize() for k, v in list(_TONE_PL
 _OLD_TONE = re.compile("[oOuU][àáảãạèéẻẽẹỳýỷỹỵ]")
 
 # A word of a proper name as the sweep for names sees it: a capital, then letters (`UBND`, `H'leo`).
-_RUN_WORD = r"\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}[\p{L}\p{M}'’]*)?"
+_RUN_WORD = r"\p{Lu}[\p{L}\p{M}'’]*+(?:-\p{Lu}[\p{L}\p{M}'’]*+)?"
 
 # One capitalised word of a place name: `Phủ`, `H'leo`, `M'gar`, or a number (`Quận 3`).
 _NAME_WORD = r"(?:\p{Lu}[\p{Ll}\p{M}']*(?:-\p{Lu}[\p{Ll}\p{M}']*)?|\d{1,2})"
@@ -300,7 +300,11 @@ class PlacesStage:
         # Names are read from runs of capitalised words (one cheap sweep); the unit word that gives a
         # run its level stands inside the run (`Huyện Hòa An`) or right before it, read backwards in
         # the lower-cased copy (`huyện Bạch Thông`, `xã biên giới Bản Lầu`, `Tỉnh ủy Nam Định`).
-        self._run = regex.compile(rf"{_RUN_WORD}(?:[^\S\n]+(?:[-–][^\S\n]+)?{_RUN_WORD})*")
+        # The runs of letters and of spaces are possessive (`*+`, `++`, and the run of words `*+`):
+        # what follows each is never a letter, a space or another word (a dash, a space, a capital,
+        # or the end of the pattern), so giving some back could never make a longer or another
+        # match; without it, the end of every run backtracks through its last word (~1.5x slower).
+        self._run = regex.compile(rf"{_RUN_WORD}(?:[^\S\n]++(?:[-–][^\S\n]++)?{_RUN_WORD})*+")
         self._run_word = regex.compile(r"\S+")
         self._name = regex.compile(_NAME)
         unit_words = vocab.alternation([regex.escape(w).replace(r"\ ", r"[^\S\n]+") for w in _UNIT_WORDS])

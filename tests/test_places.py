@@ -364,3 +364,17 @@ def test_a_text_naming_a_phrase_holds_one_of_its_anchors(phrases: list[str], tex
     anchors = _anchors(phrases)
     if any(phrase in text for phrase in phrases):
         assert any(anchor in text for anchor in anchors)
+
+
+_RUN_PIECES = ["Hà", "Nội", "UBND", "H'leo", "M’gar", "A-B", "-", "–", " ", "  ", "\n", "x", "đã", "É", "a-", ".", "3"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_RUN_PIECES), max_size=20))
+def test_the_possessive_run_sweep_finds_the_plain_patterns_runs(pieces: list[str]) -> None:
+    import regex
+
+    word = r"\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}[\p{L}\p{M}'’]*)?"
+    plain = regex.compile(rf"{word}(?:[^\S\n]+(?:[-–][^\S\n]+)?{word})*")
+    text = "".join(pieces)
+    assert [m.span() for m in _places_stage()._run.finditer(text)] == [m.span() for m in plain.finditer(text)]

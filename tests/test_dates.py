@@ -465,3 +465,16 @@ def test_each_sentences_first_count_is_the_first_of_all_counts_in_it(pieces: lis
         if (first := next((f for f in every if start <= f < end), None)) is not None
     ]
     assert list(finder.first_per_sentence(low, sentences)) == expected
+
+
+_CHROME_PIECES = ["Trang chủ", "home", " > ", ">", " / ", "/", "»", " | ", "|", ":", " ", "Lượt xem", "tác giả", "Chia sẻ",
+                  "in bài", "tin", "\n", "a", "—", "“"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CHROME_PIECES), max_size=10))
+def test_page_chrome_part_by_part_is_the_alternation(pieces: list[str]) -> None:
+    from extractors.dates import PAGE_CHROME, is_page_chrome
+
+    line = "".join(pieces)
+    assert is_page_chrome(line) == (PAGE_CHROME.search(line) is not None)

@@ -14,6 +14,7 @@ subject before `tặng`/`trao`, or the agent between `được` and `khen thư�
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
@@ -120,13 +121,20 @@ class AwardsStage:
         else:
             group.individuals = number.value
 
-    def _counted_awards(self, text: str, numbers: list[NumberMatch], end: int) -> list[tuple[_Group, _AwardName]]:
+    def _counted_awards(
+        self, text: str, numbers: list[NumberMatch], end: int, any_name_at: set[int] | None
+    ) -> list[tuple[_Group, _AwardName]]:
         """`trao 15 Bằng khen cho các tập thể`: the number counts the awards themselves; whom
-        they went to says whether they count collectives, individuals or both."""
+        they went to says whether they count collectives, individuals or both.
+
+        `any_name_at`: every place where a name may start (see `_name_starts`), or None.
+        """
         found: list[tuple[_Group, _AwardName]] = []
         for number in numbers:
             if text[number.end : number.end + 1] != " ":
                 continue  # no award name can follow: each is looked for one space after the number
+            if any_name_at is not None and number.end + 1 not in any_name_at:
+                continue  # no name starts after the space
             for pattern, value in self._award_names:
                 name = pattern.match(text, number.end + 1, end)
                 if name is None or value == "khen thưởng":
@@ -146,11 +154,12 @@ class AwardsStage:
                 break
         return found
 
-    def _awards(self, text: str, start: int, end: int) -> list[_AwardName]:
+    def _awards(self, text: str, start: int, end: int, name_starts: list[list[int]] | None) -> list[_AwardName]:
         found: list[_AwardName] = []
         taken: list[tuple[int, int]] = []
-        for pattern, value in self._award_names:
-            for m in pattern.finditer(text, start, end):
+        for index, (pattern, value) in enumerate(self._award_names):
+            candidates = name_starts[index] if name_starts is not None else None
+            for m in _finditer_at(pattern, text, start, end, candidates):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 taken.append(m.span())
@@ -187,18 +196,28 @@ class AwardsStage:
                 return self._clean_giver(giver)
         return None
 
-    def _naming_sentences(self, text: str, sentences: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
-        """The sentences in which an award name starts: those that may name an award.
+    def _name_starts(self, text: str) -> list[list[int]] | None:
+        """For each award-name pattern, every place in `text` where it matches, in order.
 
-        Why no sentence that names one is lost: a name matched inside a sentence's bounds is made
-        of plain words (no look-around, no anchor), so the same pattern matches at the same place
-        in the whole text, and an overlapped sweep reports every place where a pattern matches.
-        Each name pattern alone starts with a literal the engine skips ahead to: the sweeps cost
-        a third of one search of the alternation per sentence.
+        The places where a name may stand: a name matched anywhere in the text, within a
+        sentence's bounds or with word boundaries around it (`_award_names`), is made of plain
+        words (no look-around, no anchor), so the plain pattern matches at the same place in the
+        whole text, and an overlapped sweep reports every place where a pattern matches. Each name
+        pattern alone starts with a literal the engine skips ahead to: the sweeps cost a third of
+        one search of the alternation per sentence. None when a name is no plain words.
         """
         if self._award_name_each is None:
+            return None
+        return [[m.start() for m in p.finditer(text, overlapped=True)] for p in self._award_name_each]
+
+    @staticmethod
+    def _naming_sentences(
+        sentences: tuple[tuple[int, int], ...], name_starts: list[list[int]] | None
+    ) -> list[tuple[int, int]]:
+        """The sentences in which an award name starts: those that may name an award."""
+        if name_starts is None:
             return list(sentences)
-        starts = sorted({m.start() for p in self._award_name_each for m in p.finditer(text, overlapped=True)})
+        starts = sorted({start for each in name_starts for start in each})
         if not starts:
             return []
         naming: list[tuple[int, int]] = []
@@ -211,15 +230,17 @@ class AwardsStage:
     def __call__(self, doc: Document, earlier: Records) -> list[Award]:
         text = doc.content
         results: list[Award] = []
-        for s_start, s_end in self._naming_sentences(text, doc.sentences):
+        name_starts = self._name_starts(text)
+        any_name_at = {start for each in name_starts for start in each} if name_starts is not None else None
+        for s_start, s_end in self._naming_sentences(doc.sentences, name_starts):
             if not self._award_prefilter.search(text, s_start, s_end):
                 continue  # every award this stage knows names one of these words
             numbers = find_numbers(text, s_start, s_end)  # read by both: found once
-            counted = self._counted_awards(text, numbers, s_end)
+            counted = self._counted_awards(text, numbers, s_end, any_name_at)
             if not counted and not self._prefilter.search(text, s_start, s_end):
                 continue
             groups = self._groups(text, numbers, s_end)
-            awards = self._awards(text, s_start, s_end) if groups else []
+            awards = self._awards(text, s_start, s_end, name_starts) if groups else []
             pairs: list[tuple[_Group, _AwardName]] = list(counted)
             for group in groups:
                 award = self._award_for(text, group, awards, s_start)
@@ -272,6 +293,30 @@ class AwardsStage:
             if ";" not in between and len(between) < 220:
                 return nxt
         return None
+
+
+def _finditer_at(
+    pattern: regex.Pattern[str], text: str, start: int, end: int, candidates: list[int] | None
+) -> Iterator[regex.Match[str]]:
+    """`pattern.finditer(text, start, end)`, tried only at `candidates` (in order; None: everywhere).
+
+    Why the same, when every match starts at one of `candidates`: the sweep returns the match at
+    the first place from where it stands that matches (`match` there, which reads before `pos` as
+    the sweep does) and goes on from its end; no other place could match.
+    """
+    if candidates is None:
+        yield from pattern.finditer(text, start, end)
+        return
+    resume = start
+    for at in candidates[bisect.bisect_left(candidates, start):]:
+        if at >= end:
+            break
+        if at < resume:
+            continue
+        match = pattern.match(text, at, end)
+        if match is not None:
+            yield match
+            resume = max(match.end(), at + 1)
 
 
 def _drop_repeats(awards: list[Award]) -> list[Award]:

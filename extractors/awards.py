@@ -13,6 +13,8 @@ subject before `tặng`/`trao`, or the agent between `được` and `khen thư�
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
@@ -28,6 +30,13 @@ _TO_WHOM = regex.compile(
 )
 _CLAUSE_END = regex.compile(r";")
 _BARE_VERB = regex.compile(r"\s*(?:và\s+|đồng thời\s+)?(?:tặng|trao|trao tặng|tặng thưởng)\s*", regex.IGNORECASE)
+# Compiled once here rather than looked up in the module's cache on every call.
+_LEADING_JOINER = regex.compile(r"^\s*(?:và|,|;)\s*")
+_LEADING_HONORIFIC = regex.compile(r"^(?:đồng chí|ông|bà)\s+", regex.IGNORECASE)
+_RECIPIENT_OR_PASSIVE = regex.compile(r"tập thể|cá nhân|\bđược$")
+_HANDED_TO = regex.compile(r"\b(?:cho|gồm)\b")
+# An award name written as plain words, one or more spellings: `kỷ niệm chương|kỉ niệm chương`.
+_PLAIN_WORDS = regex.compile(r"[^\W\d_]+(?: [^\W\d_]+)*(?:\|[^\W\d_]+(?: [^\W\d_]+)*)*")
 _RECIPIENTS = regex.compile(r"\d[\d.]*\s+(?:tập thể|cá nhân)(?:\s*(?:và|,)\s*cá nhân)?", regex.IGNORECASE)
 
 
@@ -79,11 +88,18 @@ class AwardsStage:
         )
         self._prefilter = regex.compile(r"tập thể|cá nhân", flags)
         self._award_prefilter = regex.compile("|".join(f"(?:{p})" for p in words["award_names"]), flags)
+        # The same names one pattern each, to find every place a name starts in one sweep of the
+        # document (see `_naming_sentences`). Only for names written as plain words: a pattern that
+        # looks around its match could match in a whole text where it fails in a sentence.
+        names = list(dict.fromkeys(words["award_names"]))
+        self._award_name_each = (
+            [regex.compile(p, flags) for p in names] if all(_PLAIN_WORDS.fullmatch(p) for p in names) else None
+        )
 
-    def _groups(self, text: str, start: int, end: int) -> list[_Group]:
+    def _groups(self, text: str, numbers: list[NumberMatch], end: int) -> list[_Group]:
         groups: list[_Group] = []
         current: _Group | None = None
-        for number in find_numbers(text, start, end):
+        for number in numbers:
             unit = self._unit.match(text, number.end, end)
             if not unit:
                 current = None
@@ -105,13 +121,22 @@ class AwardsStage:
         else:
             group.individuals = number.value
 
-    def _counted_awards(self, text: str, start: int, end: int) -> list[tuple[_Group, _AwardName]]:
+    def _counted_awards(
+        self, text: str, numbers: list[NumberMatch], end: int, any_name_at: set[int] | None
+    ) -> list[tuple[_Group, _AwardName]]:
         """`trao 15 Bằng khen cho các tập thể`: the number counts the awards themselves; whom
-        they went to says whether they count collectives, individuals or both."""
+        they went to says whether they count collectives, individuals or both.
+
+        `any_name_at`: every place where a name may start (see `_name_starts`), or None.
+        """
         found: list[tuple[_Group, _AwardName]] = []
-        for number in find_numbers(text, start, end):
+        for number in numbers:
+            if text[number.end : number.end + 1] != " ":
+                continue  # no award name can follow: each is looked for one space after the number
+            if any_name_at is not None and number.end + 1 not in any_name_at:
+                continue  # no name starts after the space
             for pattern, value in self._award_names:
-                name = pattern.match(text, number.end + 1, end) if text[number.end : number.end + 1] == " " else None
+                name = pattern.match(text, number.end + 1, end)
                 if name is None or value == "khen thưởng":
                     continue
                 to = _TO_WHOM.match(text, name.end(), end)
@@ -129,11 +154,12 @@ class AwardsStage:
                 break
         return found
 
-    def _awards(self, text: str, start: int, end: int) -> list[_AwardName]:
+    def _awards(self, text: str, start: int, end: int, name_starts: list[list[int]] | None) -> list[_AwardName]:
         found: list[_AwardName] = []
         taken: list[tuple[int, int]] = []
-        for pattern, value in self._award_names:
-            for m in pattern.finditer(text, start, end):
+        for index, (pattern, value) in enumerate(self._award_names):
+            candidates = name_starts[index] if name_starts is not None else None
+            for m in _finditer_at(pattern, text, start, end, candidates):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 taken.append(m.span())
@@ -158,29 +184,63 @@ class AwardsStage:
         # "..., 15 cá nhân và UBND tỉnh tặng Bằng khen": the subject starts after the last recipients.
         recipients = list(_RECIPIENTS.finditer(lead))
         if recipients:
-            lead = regex.sub(r"^\s*(?:và|,|;)\s*", "", lead[recipients[-1].end() :])
+            lead = _LEADING_JOINER.sub("", lead[recipients[-1].end() :])
         if award.award == "khen thưởng":  # the award is itself the giving verb
             lead = lead + text[award.start : award.end]
         before = self._giver_before.search(lead)
         if before:
             giver = before.group("giver").strip()
-            giver = regex.sub(r"^(?:đồng chí|ông|bà)\s+", "", giver, flags=regex.IGNORECASE)
+            giver = _LEADING_HONORIFIC.sub("", giver)
             # "... cá nhân được tặng Kỷ niệm chương": passive without an agent has no giver.
-            if not regex.search(r"tập thể|cá nhân|\bđược$", giver):
+            if not _RECIPIENT_OR_PASSIVE.search(giver):
                 return self._clean_giver(giver)
         return None
+
+    def _name_starts(self, text: str) -> list[list[int]] | None:
+        """For each award-name pattern, every place in `text` where it matches, in order.
+
+        The places where a name may stand: a name matched anywhere in the text, within a
+        sentence's bounds or with word boundaries around it (`_award_names`), is made of plain
+        words (no look-around, no anchor), so the plain pattern matches at the same place in the
+        whole text, and an overlapped sweep reports every place where a pattern matches. Each name
+        pattern alone starts with a literal the engine skips ahead to: the sweeps cost a third of
+        one search of the alternation per sentence. None when a name is no plain words.
+        """
+        if self._award_name_each is None:
+            return None
+        return [[m.start() for m in p.finditer(text, overlapped=True)] for p in self._award_name_each]
+
+    @staticmethod
+    def _naming_sentences(
+        sentences: tuple[tuple[int, int], ...], name_starts: list[list[int]] | None
+    ) -> list[tuple[int, int]]:
+        """The sentences in which an award name starts: those that may name an award."""
+        if name_starts is None:
+            return list(sentences)
+        starts = sorted({start for each in name_starts for start in each})
+        if not starts:
+            return []
+        naming: list[tuple[int, int]] = []
+        for s_start, s_end in sentences:
+            index = bisect.bisect_left(starts, s_start)
+            if index < len(starts) and starts[index] < s_end:
+                naming.append((s_start, s_end))
+        return naming
 
     def __call__(self, doc: Document, earlier: Records) -> list[Award]:
         text = doc.content
         results: list[Award] = []
-        for s_start, s_end in doc.sentences:
+        name_starts = self._name_starts(text)
+        any_name_at = {start for each in name_starts for start in each} if name_starts is not None else None
+        for s_start, s_end in self._naming_sentences(doc.sentences, name_starts):
             if not self._award_prefilter.search(text, s_start, s_end):
                 continue  # every award this stage knows names one of these words
-            counted = self._counted_awards(text, s_start, s_end)
+            numbers = find_numbers(text, s_start, s_end)  # read by both: found once
+            counted = self._counted_awards(text, numbers, s_end, any_name_at)
             if not counted and not self._prefilter.search(text, s_start, s_end):
                 continue
-            groups = self._groups(text, s_start, s_end)
-            awards = self._awards(text, s_start, s_end) if groups else []
+            groups = self._groups(text, numbers, s_end)
+            awards = self._awards(text, s_start, s_end, name_starts) if groups else []
             pairs: list[tuple[_Group, _AwardName]] = list(counted)
             for group in groups:
                 award = self._award_for(text, group, awards, s_start)
@@ -222,7 +282,7 @@ class AwardsStage:
             between = text[last.end : group.start]
             # "tặng Bằng khen (của X) cho 28 tập thể": the recipients are handed this award.
             # "... Bằng khen của UBND tỉnh gồm 10 tập thể và 6 cá nhân" hands the award the same way.
-            if ";" not in between and regex.search(r"\b(?:cho|gồm)\b", between) and len(between) < 160:
+            if ";" not in between and _HANDED_TO.search(between) and len(between) < 160:
                 return last
             if last.award == "khen thưởng" and not between.strip():  # "UBND tỉnh khen thưởng 126 tập thể"
                 return last
@@ -233,6 +293,30 @@ class AwardsStage:
             if ";" not in between and len(between) < 220:
                 return nxt
         return None
+
+
+def _finditer_at(
+    pattern: regex.Pattern[str], text: str, start: int, end: int, candidates: list[int] | None
+) -> Iterator[regex.Match[str]]:
+    """`pattern.finditer(text, start, end)`, tried only at `candidates` (in order; None: everywhere).
+
+    Why the same, when every match starts at one of `candidates`: the sweep returns the match at
+    the first place from where it stands that matches (`match` there, which reads before `pos` as
+    the sweep does) and goes on from its end; no other place could match.
+    """
+    if candidates is None:
+        yield from pattern.finditer(text, start, end)
+        return
+    resume = start
+    for at in candidates[bisect.bisect_left(candidates, start):]:
+        if at >= end:
+            break
+        if at < resume:
+            continue
+        match = pattern.match(text, at, end)
+        if match is not None:
+            yield match
+            resume = max(match.end(), at + 1)
 
 
 def _drop_repeats(awards: list[Award]) -> list[Award]:

@@ -7,12 +7,14 @@ genre's phrasing. Expected values are what a reader of the page would write down
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.dates import DatesStage, infer_year, lowered, title_span
+from extractors.dates import DatesStage, FigureFinder, infer_year, lowered, title_span
 from pipeline.document import Document
 from schemas.records import DateMention, PeriodMention, Records
 
@@ -442,3 +444,37 @@ def test_matches_found_one_pattern_at_a_time_are_the_alternations(pieces: list[s
         each = [regex.compile(f"(?:{p})(?!\\w)") for p in parts]
         found = [m.span() for m in _matches_of_each(each, alternation, text)]
         assert found == [m.span() for m in alternation.finditer(text)]
+
+
+
+@functools.cache
+def _figure_finder() -> FigureFinder:
+    return FigureFinder()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WINDOW_PIECES), max_size=24), st.lists(st.integers(0, 120), max_size=10))
+def test_each_sentences_first_count_is_the_first_of_all_counts_in_it(pieces: list[str], cuts: list[int]) -> None:
+    finder = _figure_finder()
+    low = "".join(pieces)
+    bounds = sorted({min(c, len(low)) for c in cuts})
+    sentences = list(itertools.pairwise(bounds))[::2]  # sorted, disjoint, with gaps between some
+    every = finder.offsets(low)
+    expected = [
+        (index, first) for index, (start, end) in enumerate(sentences)
+        if (first := next((f for f in every if start <= f < end), None)) is not None
+    ]
+    assert list(finder.first_per_sentence(low, sentences)) == expected
+
+
+_CHROME_PIECES = ["Trang chủ", "home", " > ", ">", " / ", "/", "»", " | ", "|", ":", " ", "Lượt xem", "tác giả", "Chia sẻ",
+                  "in bài", "tin", "\n", "a", "—", "“"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CHROME_PIECES), max_size=10))
+def test_page_chrome_part_by_part_is_the_alternation(pieces: list[str]) -> None:
+    from extractors.dates import PAGE_CHROME, is_page_chrome
+
+    line = "".join(pieces)
+    assert is_page_chrome(line) == (PAGE_CHROME.search(line) is not None)

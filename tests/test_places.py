@@ -6,11 +6,13 @@ are what an annotator following corpora/ANNOTATION.md would write.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.dates import DatesStage
+from extractors.dates import DatesStage, lowered
 from extractors.places import PlacesStage, fold, gazetteer, searchable
 from pipeline.document import Document
 from schemas.records import ArticlePlace, PlaceMention, Records
@@ -329,3 +331,50 @@ def test_run_prefilters_agree_with_plain_lookups(stages: tuple[DatesStage, Place
     for word in ["tỉnh", "báo", "hồ", "các", "trong", "thành", "huyện", "an"]:
         one_word = word in places._organ_words_lower or word in places._unit_tokens or plain([word])
         assert (word in places._one_word_runs) == one_word, word
+
+
+_UNIT_PIECES = ["Quận", "quận", "QUẬN", "Phường", "phường", "phườngg", " ", "  ", "\n", "3", "12", "123", "a", "x", "-", "."]
+
+
+@functools.cache
+def _places_stage() -> PlacesStage:
+    return PlacesStage()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_UNIT_PIECES), max_size=16), st.data())
+def test_numbered_units_found_by_their_words_are_the_sweeps(pieces: list[str], data: st.DataObject) -> None:
+    places = _places_stage()
+    search = "".join(pieces)
+    end = data.draw(st.integers(0, len(search)))
+    start = data.draw(st.integers(0, end))
+    expected = [(m.span(), m.group("unit"), m.group("name")) for m in places._numbered_unit.finditer(search, start, end)]
+    found = [(m.span(), m.group("unit"), m.group("name")) for m in places._numbered_units(search, lowered(search), start, end)]
+    assert found == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab .-_)HCMinhồ", min_size=1, max_size=8), min_size=1, max_size=6),
+    st.text(alphabet="ab .-_)HCMinhồx", max_size=30),
+)
+def test_a_text_naming_a_phrase_holds_one_of_its_anchors(phrases: list[str], text: str) -> None:
+    from extractors.places import _anchors
+
+    anchors = _anchors(phrases)
+    if any(phrase in text for phrase in phrases):
+        assert any(anchor in text for anchor in anchors)
+
+
+_RUN_PIECES = ["Hà", "Nội", "UBND", "H'leo", "M’gar", "A-B", "-", "–", " ", "  ", "\n", "x", "đã", "É", "a-", ".", "3"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_RUN_PIECES), max_size=20))
+def test_the_possessive_run_sweep_finds_the_plain_patterns_runs(pieces: list[str]) -> None:
+    import regex
+
+    word = r"\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}[\p{L}\p{M}'’]*)?"
+    plain = regex.compile(rf"{word}(?:[^\S\n]+(?:[-–][^\S\n]+)?{word})*")
+    text = "".join(pieces)
+    assert [m.span() for m in _places_stage()._run.finditer(text)] == [m.span() for m in plain.finditer(text)]

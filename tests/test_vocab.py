@@ -68,3 +68,11 @@ def test_load_returns_nfc_even_from_decomposed_input(tmp_path: Path, monkeypatch
         assert vocab.load("probe")["probe"] == unicodedata.normalize("NFC", decomposed)
     finally:
         vocab.load.cache_clear()
+
+
+@pytest.mark.parametrize("name", vocab.names())
+def test_fast_loader_reads_each_file_as_the_reference_loader(name: str) -> None:
+    # `load` uses libyaml where available: it must read exactly what PyYAML's own loader reads.
+    path = vocab.VOCAB_DIR / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=vocab._SAFE_LOADER) == yaml.safe_load(text)

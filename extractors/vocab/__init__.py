@@ -15,6 +15,9 @@ import regex
 import yaml
 
 VOCAB_DIR = Path(__file__).resolve().parent
+# libyaml's loader where PyYAML was built with it: the same documents, read ten times faster
+# (every run reads every file at start-up).
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @cache
@@ -22,7 +25,7 @@ def load(name: str) -> Any:
     """The parsed content of `extractors/vocab/<name>.yaml`, NFC-normalised."""
     path = VOCAB_DIR / f"{name}.yaml"
     with path.open(encoding="utf-8") as handle:
-        return _nfc(yaml.safe_load(handle))
+        return _nfc(yaml.load(handle, Loader=_SAFE_LOADER))
 
 
 def alternation(patterns: list[str], *, escape: bool = False) -> str:

@@ -24,14 +24,19 @@ from dataclasses import dataclass, replace
 import regex
 
 from extractors import vocab
-from extractors.numbers import NumberMatch, find_numbers
+from extractors.numbers import NumberMatch, find_numbers, lower_same_length
 from pipeline.document import Document
 from schemas.records import ModelCount, Records
 
 _BOUNDARY = regex.compile(r";")
 # Where the words after one count stop belonging to it: "29 mô hình, lĩnh vực Y 18 mô hình".
 _SEPARATOR = regex.compile(r",|;|\s(?:và|còn|cùng)\s|\(", regex.IGNORECASE)
-_TRONG_DO = regex.compile(r",?\s*trong (?:đó|số đó)\s*:?", regex.IGNORECASE)
+# `,?\s*trong (?:đó|số đó)\s*:?`, searched as the words and then widened back over the lead (see
+# `_search_with_lead`): a pattern that opens with `,?\s*` is tried at every position.
+_TRONG_DO_WORDS = regex.compile(r"trong (?:đó|số đó)\s*:?", regex.IGNORECASE)
+# The optional `,?\s*` before a list word, matched backwards from the word (REVERSE `match`
+# is anchored at `endpos`): greedy spaces, then one comma.
+_LEAD_BACK = regex.compile(r",?\s*", regex.REVERSE)
 # The words of a field name right after "lĩnh vực", up to the first comma (verbs there name the field).
 _FIELD_NAME_HEAD = regex.compile(
     r"(?<!\w)lĩnh vực\s+(?:(?!(?<!\w)(?:đã|được|có|với|là|đang|gồm|trong|đăng ký|công nhận)(?!\w))[^;:.,\d“”\"])+",
@@ -57,6 +62,52 @@ _NOT_A_COUNT_AFTER = regex.compile(r"\s*(?:%|/|phần trăm|lần|năm\b|tháng\
 _YEAR_WORD = regex.compile(r"(?<!\w)(?:năm|ngày|tháng)\s*$", regex.IGNORECASE)
 _QUOTED = regex.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _NAME_TAIL = r"(?:\s*[“\"”'‘’]?\s*(?:dân vận khéo|DVK)\s*[”\"“'’‘]?)?"
+# A sentence names models when it holds one of these (case-insensitive) or "MH" (as written).
+_MODEL_WORDS = ("mô hình", "điển hình")
+_MODEL_ABBREVIATION = "MH"
+_MODEL_WORD = regex.compile(
+    "|".join([*map(regex.escape, _MODEL_WORDS), f"(?-i:{_MODEL_ABBREVIATION})"]), regex.IGNORECASE
+)
+# The one character that IGNORECASE matches to a letter of `_MODEL_WORDS` and that lower-casing
+# (`lower_same_length`) does not turn into it: "İ" (U+0130) matches "i". Checked over every code
+# point in tests/test_counts.py.
+_UNLOWERED_CASE_VARIANT = "\u0130"
+
+
+def _names_models(text: str, low: str, start: int, end: int) -> bool:
+    """`_MODEL_WORD.search(text, start, end) is not None`, mostly from `str.find`s.
+
+    `low` is `lower_same_length(text)`. Why the same: for every letter of `_MODEL_WORDS`, the
+    characters IGNORECASE matches to it are those that lower-case to it, plus "İ" for "i"; so a
+    word found in `low` is a match, and a match not found in `low` holds an "İ". The regex
+    decides only for that (never seen) case, and it scanned whole sentences in 0.1 ms/article.
+    """
+    if text.find(_MODEL_ABBREVIATION, start, end) >= 0:
+        return True
+    if any(low.find(word, start, end) >= 0 for word in _MODEL_WORDS):
+        return True
+    return text.find(_UNLOWERED_CASE_VARIANT, start, end) >= 0 and _MODEL_WORD.search(text, start, end) is not None
+
+
+def _lead_start(text: str, floor: int, word_start: int) -> int:
+    r"""Where `,?\s*` before a word at `word_start` begins, not before `floor`."""
+    return _LEAD_BACK.match(text, floor, word_start).start()  # type: ignore[union-attr]  # may be empty
+
+
+def _search_with_lead(words: regex.Pattern[str], text: str, start: int, end: int) -> tuple[int, int] | None:
+    r"""The span of the first `,?\s*` + `words` in `text[start:end]`, as one pattern
+    `,?\s*(?:words)` would find it.
+
+    Why the same: `words` opens with a letter, so a match of the led pattern at p is `,?\s*` from
+    p straight up to a match of `words` at some k (backtracking into `\s*` cannot help). The k
+    reached from p never decreases as p grows and never lies on a comma or a space, so the
+    leftmost led match holds the leftmost match of `words`, and it starts at the lowest p >= start
+    from which `,?\s*` reaches k: the whole run of spaces before k, and a comma before that,
+    which is what `_LEAD_BACK` matches backwards from k. The ends are the same.
+    Searching the words first lets the engine skip ahead instead of trying `,?\s*` everywhere.
+    """
+    found = words.search(text, start, end)
+    return None if found is None else (_lead_start(text, start, found.start()), found.end())
 
 
 
@@ -114,8 +165,10 @@ class CountsStage:
             r"(?<!\w)(?:toàn (?:tỉnh|huyện|thành phố|quận|thị xã|khối|ngành|lực lượng|đảng bộ)|cả tỉnh|các cấp)(?!\w)",
             flags,
         )
-        self._prefilter = regex.compile(r"mô hình|điển hình|(?-i:MH)", flags)
-        self._list_trigger = regex.compile(rf",?\s*(?<!\w)(?:{vocab.alternation(words['list_triggers'])})(?!\w)\s*:?", flags)
+        # A list trigger is `,?\s*` + these words: searched as the words (see `_search_with_lead`).
+        self._list_trigger_words = regex.compile(
+            rf"(?<!\w)(?:{vocab.alternation(words['list_triggers'])})(?!\w)\s*:?", flags
+        )
         links = vocab.alternation(words["noun_first_links"])
         self._noun_first_anywhere = regex.compile(rf"(?<!\w){words['noun_first']}", flags)
         self._noun_first = regex.compile(
@@ -229,20 +282,21 @@ class CountsStage:
     def _split_between(self, text: str, start: int, end: int) -> int | None:
         """Where the text between two counts stops belonging to the first one: at a
         `trong đó` (what follows is the list), else at the first separator."""
-        subset = _TRONG_DO.search(text, start, end)
+        subset = _search_with_lead(_TRONG_DO_WORDS, text, start, end)
         if subset:
-            return subset.start()
+            return subset[0]
         found = _SEPARATOR.search(text, start, end)
         return found.start() if found else None
 
     # ------------------------------------------------------------------ the stage
     def __call__(self, doc: Document, earlier: Records) -> list[ModelCount]:
         text = doc.content
+        low = lower_same_length(text)
         results: list[ModelCount] = []
         carried: str | None = None  # the head status of the last list, for items without a cue
         for s_start, s_end in doc.sentences:
             opens_list = bool(self._list_opener.match(text, s_start, s_end) or _TABLE_ROW.fullmatch(text, s_start, s_end))
-            if not self._prefilter.search(text, s_start, s_end):
+            if not _names_models(text, low, s_start, s_end):
                 if opens_list and carried:  # "• Kinh tế: 3.512" under "... được công nhận:"
                     results.extend(self._bare_list_items(text, s_start, s_end, [], carried, s_start))
                 carried = carried if opens_list else None
@@ -251,7 +305,7 @@ class CountsStage:
                 m for m in self._mentions(text, s_start, s_end) if not self._refused(text, s_start, m, s_end)
             ]
             if not mentions:
-                items, carried = self._list_without_counts(text, s_start, s_end, opens_list, carried)
+                items, carried = self._list_without_counts(text, low, s_start, s_end, opens_list, carried)
                 results.extend(items)
                 continue
             found = self._sentence_counts(
@@ -307,9 +361,9 @@ class CountsStage:
         for index, mention in enumerate(mentions):
             number = mention.number
             post_end = post_ends[index]
-            trong_do = _TRONG_DO.search(text, mention.noun_end, post_end)
+            trong_do = _search_with_lead(_TRONG_DO_WORDS, text, mention.noun_end, post_end)
             if trong_do:
-                post_end = trong_do.start()
+                post_end = trong_do[0]
             post = text[mention.noun_end : post_end]
             pre = text[pre_starts[index] : number.qualifier_start]
             # "3) Cải cách thủ tục hành chính trong đăng ký ...: 12 mô hình": a field label, not a verb.
@@ -320,7 +374,7 @@ class CountsStage:
                 field_found = self._field_before_number(pre, own_labels[index])
             if field_found is None and previous_field and previous_field[0] != "total":
                 between = text[mentions[index - 1].noun_end : number.qualifier_start]
-                subset = _TRONG_DO.search(between) is not None
+                subset = _TRONG_DO_WORDS.search(between) is not None  # a match with a lead holds one without
                 if not self._whole_scope.search(between) and (not mention.exemplary_by_noun or subset):
                     field_found = previous_field  # "X có 309 mô hình đăng ký, 194 mô hình được công nhận"
             field, field_text = field_found or ("total", "")
@@ -336,7 +390,8 @@ class CountsStage:
             found.append(self._record(text, s_start, s_end, mention.number, mention.noun_end, status, field,
                                       field_text, "exemplary-noun" if mention.exemplary_by_noun else "cue"))
             region_end = mentions[index + 1].number.qualifier_start if index + 1 < len(mentions) else s_end
-            trigger = self._list_trigger.search(text, mention.noun_end, region_end)
+            # Only the end is used, and `,?\s*` + words ends where the words do (`_search_with_lead`).
+            trigger = self._list_trigger_words.search(text, mention.noun_end, region_end)
             if mention.exemplary_by_noun:
                 continue
             if trigger:
@@ -348,23 +403,39 @@ class CountsStage:
         return found
 
     def _list_without_counts(
-        self, text: str, s_start: int, s_end: int, opens_list: bool, carried: str | None
+        self, text: str, low: str, s_start: int, s_end: int, opens_list: bool, carried: str | None
     ) -> tuple[list[ModelCount], str | None]:
         """Sentences that hold a list but no "N mô hình": "số mô hình đăng ký gồm: kinh tế 812;
         ...", a list line "• Kinh tế: 3.512" under a list head, or a list head "... gồm:"."""
         first_number = next(iter(find_numbers(text, s_start, s_end)), None)
         limit = first_number.qualifier_start if first_number else s_end
-        triggers = list(self._list_trigger.finditer(text, s_start, limit))
-        trigger = triggers[-1] if triggers else None  # "Xét theo lĩnh vực, số mô hình đăng ký gồm: ..."
-        if trigger and self._prefilter.search(text, s_start, trigger.start()):
-            status = self._status(text[s_start : trigger.start()], "") or carried or "unspecified"
-            items = self._bare_list_items(text, trigger.end(), s_end, [], status, s_start)
+        trigger = self._last_list_trigger(text, s_start, limit)  # "Xét theo lĩnh vực, số mô hình đăng ký gồm: ..."
+        if trigger and _names_models(text, low, s_start, trigger[0]):
+            status = self._status(text[s_start : trigger[0]], "") or carried or "unspecified"
+            items = self._bare_list_items(text, trigger[1], s_end, [], status, s_start)
             return items, status
         if text[s_start:s_end].rstrip().endswith(":"):  # "Trong số mô hình được công nhận:"
             return [], self._status(text[s_start:s_end], "") or carried
         if opens_list and carried:
             return self._bare_list_items(text, s_start, s_end, [], carried, s_start), carried
         return [], carried if opens_list else None
+
+    def _last_list_trigger(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        r"""The span of the last list trigger (`,?\s*` + trigger word) in `text[start:end]`.
+
+        The matches come one after another (each search starts at the previous end), so the
+        last word match is the last trigger's; its lead reaches back no further than the
+        previous match's end (`_search_with_lead`).
+        """
+        last = None
+        lead_from = start
+        for found in self._list_trigger_words.finditer(text, start, end):
+            if last is not None:
+                lead_from = last.end()
+            last = found
+        if last is None:
+            return None
+        return _lead_start(text, lead_from, last.start()), last.end()
 
     def _bare_list_items(
         self, text: str, start: int, end: int, mentions: list[_Mention], status: str, s_start: int

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.api import extract
 from tests.conftest import SEEDS_DIR, SEEDS_GOLD, require_shared
@@ -48,3 +50,62 @@ def test_seed_004_per_field_counts_exactly_as_annotated() -> None:
     found = sorted((c.count, c.status, c.field, c.qualifier) for c in extract(text).model_counts)
     expected = sorted((c["count"], c["status"], c["field"], c["qualifier"]) for c in gold["model_counts"])
     assert found == expected
+
+
+# The speed-ups behind the stage's searches must not change what they find.
+_PIECES = ["trong đó", "Trong số đó", "gồm", "gồm có", "cụ thể", " ", "  ", ",", ", ", ":", "\n", "a", "x", "1",
+           "mô hình", "Mô Hình", "điển hình", "đİển hình", "MH", "mh", "hình", "ển hình", "İ", ";", "(", "và"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16), st.data())
+def test_searches_led_by_their_words_match_the_led_patterns(pieces: list[str], data: st.DataObject) -> None:
+    import regex
+
+    from extractors import counts, vocab
+
+    # The premise of `_search_with_lead`: the words open with a letter.
+    assert all(regex.match(r"\w", w) for w in [*vocab.load("counts")["list_triggers"], "trong"])
+    text = "".join(pieces)
+    end = data.draw(st.integers(0, len(text)))
+    start = data.draw(st.integers(0, end))
+    stage = counts.CountsStage()
+    trigger_words = stage._list_trigger_words.pattern
+    for words in (counts._TRONG_DO_WORDS.pattern, trigger_words):
+        led = regex.compile(r",?\s*" + words, regex.IGNORECASE)
+        expected = led.search(text, start, end)
+        found = counts._search_with_lead(regex.compile(words, regex.IGNORECASE), text, start, end)
+        assert found == (expected and expected.span())
+    every = list(regex.compile(r",?\s*" + trigger_words, regex.IGNORECASE).finditer(text, start, end))
+    assert stage._last_list_trigger(text, start, end) == (every[-1].span() if every else None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16), st.data())
+def test_model_word_prefilter_matches_its_pattern(pieces: list[str], data: st.DataObject) -> None:
+    from extractors import counts
+    from extractors.numbers import lower_same_length
+
+    text = "".join(pieces)
+    end = data.draw(st.integers(0, len(text)))
+    start = data.draw(st.integers(0, end))
+    expected = counts._MODEL_WORD.search(text, start, end) is not None
+    assert counts._names_models(text, lower_same_length(text), start, end) == expected
+
+
+def test_lower_casing_finds_every_case_variant_of_the_model_words_but_one() -> None:
+    """Over every code point: the characters IGNORECASE matches to a letter of the model words
+    are those that lower-case to it, and "İ"."""
+    import regex
+
+    from extractors import counts
+    from extractors.numbers import lower_same_length
+
+    letters = set("".join(counts._MODEL_WORDS))
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    matched = set(regex.compile("[" + regex.escape("".join(sorted(letters))) + "]", regex.IGNORECASE).findall(every))
+    lowered_to = {c for c in every if lower_same_length(c) in letters}
+    assert matched - lowered_to == {counts._UNLOWERED_CASE_VARIANT}
+    assert lowered_to <= matched
+    for c in lowered_to:  # and to the very letter it lower-cases to
+        assert regex.fullmatch(regex.escape(lower_same_length(c)), c, regex.IGNORECASE)

@@ -24,11 +24,12 @@ from dataclasses import dataclass, replace
 import regex
 
 from extractors import vocab
-from extractors.numbers import NumberMatch, find_numbers, lower_same_length
+from extractors.numbers import NumberMatch, find_numbers, lower_same_length, qualified, written_numbers
 from pipeline.document import Document
 from schemas.records import ModelCount, Records
 
-_BOUNDARY = regex.compile(r";")
+# Clauses end at a ";" (found with `str.find`/`str.rfind`).
+_BOUNDARY = ";"
 # Where the words after one count stop belonging to it: "29 mô hình, lĩnh vực Y 18 mô hình".
 _SEPARATOR = regex.compile(r",|;|\s(?:và|còn|cùng)\s|\(", regex.IGNORECASE)
 # `,?\s*trong (?:đó|số đó)\s*:?`, searched as the words and then widened back over the lead (see
@@ -87,6 +88,18 @@ def _names_models(text: str, low: str, start: int, end: int) -> bool:
     if any(low.find(word, start, end) >= 0 for word in _MODEL_WORDS):
         return True
     return text.find(_UNLOWERED_CASE_VARIANT, start, end) >= 0 and _MODEL_WORD.search(text, start, end) is not None
+
+
+def _clause_start(text: str, start: int, end: int) -> int:
+    """Just after the last clause boundary in `text[start:end]`, else `start`."""
+    found = text.rfind(_BOUNDARY, start, end)
+    return start if found < 0 else found + len(_BOUNDARY)
+
+
+def _clause_end(text: str, start: int, end: int) -> int:
+    """At the first clause boundary in `text[start:end]`, else `end`."""
+    found = text.find(_BOUNDARY, start, end)
+    return end if found < 0 else found
 
 
 def _lead_start(text: str, floor: int, word_start: int) -> int:
@@ -181,17 +194,23 @@ class CountsStage:
     # ------------------------------------------------------------------ per sentence
     def _mentions(self, text: str, start: int, end: int) -> list[_Mention]:
         mentions: list[_Mention] = []
-        may_have_noun_first = self._noun_first_anywhere.search(text, start, end) is not None
-        for number in find_numbers(text, start, end, nouns_follow=True):
-            noun = self._noun.match(text, number.end, end)
+        may_have_noun_first: bool | None = None  # looked for once, at the first number without a noun
+        # What `find_numbers(..., nouns_follow=True)` gives, qualified only when kept: most
+        # numbers have no noun after them, and their qualifier would be thrown away.
+        for written in written_numbers(text, start, end, nouns_follow=True):
+            noun = self._noun.match(text, written.end, end)
             if not noun:
+                if may_have_noun_first is None:
+                    may_have_noun_first = self._noun_first_anywhere.search(text, start, end) is not None
                 if not may_have_noun_first:
                     continue
+                number = qualified(text, written, start)
                 head = self._noun_first.search(text, max(start, number.qualifier_start - 120), number.qualifier_start)
                 if head and not _NOT_A_COUNT_AFTER.match(text, number.end, end):
                     # The noun came first: the count's window starts after the number.
                     mentions.append(_Mention(number, number.end, False))
                 continue
+            number = qualified(text, written, start)
             noun_word = noun.group("noun").lower()
             exemplary = noun_word.startswith("điển hình") or noun_word == "mô hình điển hình"
             noun_end = noun.end()
@@ -202,10 +221,7 @@ class CountsStage:
         return mentions
 
     def _refused(self, text: str, sentence_start: int, mention: _Mention, end: int) -> bool:
-        clause_start = max(
-            (m.end() for m in _BOUNDARY.finditer(text, sentence_start, mention.number.qualifier_start)),
-            default=sentence_start,
-        )
+        clause_start = _clause_start(text, sentence_start, mention.number.qualifier_start)
         before = text[max(clause_start, mention.number.qualifier_start - 20) : mention.number.qualifier_start]
         if self._delta_before.search(before):
             return True
@@ -295,7 +311,9 @@ class CountsStage:
         results: list[ModelCount] = []
         carried: str | None = None  # the head status of the last list, for items without a cue
         for s_start, s_end in doc.sentences:
-            opens_list = bool(self._list_opener.match(text, s_start, s_end) or _TABLE_ROW.fullmatch(text, s_start, s_end))
+            # Whether the sentence opens as a list item only matters when a status carries
+            # (every use below is `opens_list and carried` or `carried if opens_list else None`).
+            opens_list = carried is not None and self._opens_list(text, s_start, s_end)
             if not _names_models(text, low, s_start, s_end):
                 if opens_list and carried:  # "• Kinh tế: 3.512" under "... được công nhận:"
                     results.extend(self._bare_list_items(text, s_start, s_end, [], carried, s_start))
@@ -319,6 +337,12 @@ class CountsStage:
                 carried = heads[0].status if heads else carried
         return _drop_repeats(results)
 
+    def _opens_list(self, text: str, start: int, end: int) -> bool:
+        """A list item ("• Kinh tế: 3.512", "- 22 mô hình ...") or a flattened table row."""
+        if self._list_opener.match(text, start, end):
+            return True
+        return text.find("|", start, end) >= 0 and _TABLE_ROW.fullmatch(text, start, end) is not None  # rows hold a "|"
+
     def _sentence_counts(
         self,
         text: str,
@@ -335,9 +359,7 @@ class CountsStage:
         post_ends: list[int] = []
         for index, mention in enumerate(mentions):
             number = mention.number
-            boundary = max(
-                (m.end() for m in _BOUNDARY.finditer(text, s_start, number.qualifier_start)), default=s_start
-            )
+            boundary = _clause_start(text, s_start, number.qualifier_start)
             previous = mentions[index - 1] if index else None
             if previous is not None and boundary <= previous.noun_end:
                 split = self._split_between(text, previous.noun_end, number.qualifier_start)
@@ -347,13 +369,11 @@ class CountsStage:
                 own_labels.append(True)
             else:
                 if previous is not None:
-                    post_ends.append(
-                        next((m.start() for m in _BOUNDARY.finditer(text, previous.noun_end, s_end)), s_end)
-                    )
+                    post_ends.append(_clause_end(text, previous.noun_end, s_end))
                 pre_starts.append(boundary)
                 own_labels.append(boundary > s_start)
         last = mentions[-1]
-        post_ends.append(next((m.start() for m in _BOUNDARY.finditer(text, last.noun_end, s_end)), s_end))
+        post_ends.append(_clause_end(text, last.noun_end, s_end))
 
         found: list[ModelCount] = []
         previous_field: tuple[str, str] | None = None

@@ -38,9 +38,13 @@ _TRONG_DO_WORDS = regex.compile(r"trong (?:đó|số đó)\s*:?", regex.IGNORECA
 # The optional `,?\s*` before a list word, matched backwards from the word (REVERSE `match`
 # is anchored at `endpos`): greedy spaces, then one comma.
 _LEAD_BACK = regex.compile(r",?\s*", regex.REVERSE)
+# The word that opens an explicit field name, and the verbs that can stand inside one: the
+# patterns led by them are only run on text that may hold them (`_may_hold`).
+_FIELD_WORD = "lĩnh vực"
+_FIELD_VERBS = ("xây dựng", "thực hiện", "triển khai", "duy trì")
 # The words of a field name right after "lĩnh vực", up to the first comma (verbs there name the field).
 _FIELD_NAME_HEAD = regex.compile(
-    r"(?<!\w)lĩnh vực\s+(?:(?!(?<!\w)(?:đã|được|có|với|là|đang|gồm|trong|đăng ký|công nhận)(?!\w))[^;:.,\d“”\"])+",
+    rf"(?<!\w){_FIELD_WORD}\s+(?:(?!(?<!\w)(?:đã|được|có|với|là|đang|gồm|trong|đăng ký|công nhận)(?!\w))[^;:.,\d“”\"])+",
     regex.IGNORECASE,
 )
 # After a bare list item's number: a separator, the end, or the ")" of "(22)".
@@ -61,6 +65,7 @@ _ORGANISATION_BEFORE = regex.compile(
 )
 _NOT_A_COUNT_AFTER = regex.compile(r"\s*(?:%|/|phần trăm|lần|năm\b|tháng\b|ngày\b|người|hộ|tỷ|triệu|nghìn đồng)", regex.IGNORECASE)
 _YEAR_WORD = regex.compile(r"(?<!\w)(?:năm|ngày|tháng)\s*$", regex.IGNORECASE)
+_QUOTE_MARKS = ("“", '"')  # what `_QUOTED` opens with
 _QUOTED = regex.compile(r"“[^”]{0,200}”|\"[^\"]{0,200}\"")
 _NAME_TAIL = r"(?:\s*[“\"”'‘’]?\s*(?:dân vận khéo|DVK)\s*[”\"“'’‘]?)?"
 # A sentence names models when it holds one of these (case-insensitive) or "MH" (as written).
@@ -88,6 +93,22 @@ def _names_models(text: str, low: str, start: int, end: int) -> bool:
     if any(low.find(word, start, end) >= 0 for word in _MODEL_WORDS):
         return True
     return text.find(_UNLOWERED_CASE_VARIANT, start, end) >= 0 and _MODEL_WORD.search(text, start, end) is not None
+
+
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """False when no case-insensitive match of `words` can be in `text`, found with `str` tests.
+
+    Why: for every letter of the words given here (the model words, `_FIELD_WORD`,
+    `_FIELD_VERBS`), the characters IGNORECASE matches to it are those that lower-case to it,
+    plus "İ" for "i" (tests/test_counts.py checks every code point). So a match shows in the
+    lower-cased text, unless the text holds an "İ".
+    """
+    low = lower_same_length(text)
+    return any(word in low for word in words) or _UNLOWERED_CASE_VARIANT in text
+
+
+def _blank(match: regex.Match[str]) -> str:
+    return " " * len(match.group(0))
 
 
 def _clause_start(text: str, start: int, end: int) -> int:
@@ -156,12 +177,12 @@ class CountsStage:
         self._field_keyword = regex.compile(rf"(?<!\w)(?:{field_groups})(?!\w)", flags)
         all_keywords = vocab.alternation([k for keys in words["fields"].values() for k in keys])
         self._verb_in_field_name = regex.compile(
-            rf"(?<!\w)(?:xây dựng|thực hiện|triển khai|duy trì)\s+(?:[\w-]+\s+){{0,2}}?(?:{all_keywords})(?!\w)", flags
+            rf"(?<!\w)(?:{'|'.join(_FIELD_VERBS)})\s+(?:[\w-]+\s+){{0,2}}?(?:{all_keywords})(?!\w)", flags
         )
         self._any_field_keyword = regex.compile(rf"(?<!\w)(?:{all_keywords})(?!\w)", flags)
         self._all_fields = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['all_fields'])})(?!\w)", flags)
         self._field_phrase = regex.compile(
-            r"(?<!\w)lĩnh vực\s+(?P<phrase>[^;:.\d“”\"]+?)"
+            rf"(?<!\w){_FIELD_WORD}\s+(?P<phrase>[^;:.\d“”\"]+?)"
             r"(?=\s*(?:[;:.]|,?\s*(?:có|với|là|gồm|đạt|chiếm|được|trong đó|toàn)\s|$|\d))",
             flags,
         )
@@ -234,11 +255,16 @@ class CountsStage:
             return []  # blanking below only removes cues: most segments have none to begin with
         # Verbs inside a field name ("lĩnh vực xây dựng hệ thống chính trị") or a model's
         # quoted name ("“Xây dựng khu dân cư ...”") are not the count's status.
-        segment = _FIELD_NAME_HEAD.sub(lambda m: " " * len(m.group(0)), segment)
+        # Each blanking runs only where its pattern may match (`_may_hold`; a skipped `sub`
+        # would have returned the segment unchanged).
+        if _may_hold(segment, (_FIELD_WORD,)):
+            segment = _FIELD_NAME_HEAD.sub(_blank, segment)
         # "; xây dựng hệ thống chính trị 96 mô hình": the verb is part of the field's name.
-        segment = self._verb_in_field_name.sub(lambda m: " " * len(m.group(0)), segment)
-        segment = self._any_field_keyword.sub(lambda m: " " * len(m.group(0)), segment)
-        segment = _QUOTED.sub(lambda m: " " * len(m.group(0)), segment)
+        if _may_hold(segment, _FIELD_VERBS):
+            segment = self._verb_in_field_name.sub(_blank, segment)
+        segment = self._any_field_keyword.sub(_blank, segment)
+        if any(mark in segment for mark in _QUOTE_MARKS):
+            segment = _QUOTED.sub(_blank, segment)
         return [m.lastgroup for m in self._cue.finditer(segment) if m.lastgroup]
 
     def _status(self, post: str, pre: str) -> str | None:
@@ -266,7 +292,7 @@ class CountsStage:
         near = post[lead.end() if lead else 0 :]
         if self._all_fields.match(near):
             return "total", ""
-        phrase = self._field_phrase.match(near)
+        phrase = self._field_phrase.match(near) if _may_hold(near, (_FIELD_WORD,)) else None
         if phrase:
             found = self._field_of(phrase.group("phrase"))
             if found:
@@ -278,7 +304,7 @@ class CountsStage:
 
     def _field_before_number(self, pre: str, own_label: bool) -> tuple[str, str] | None:
         """`Lĩnh vực X có 309 ...`, `Về lĩnh vực X: 42 ...`, `; văn hóa - xã hội 812 ...`."""
-        explicit = list(self._field_phrase.finditer(pre))
+        explicit = list(self._field_phrase.finditer(pre)) if _may_hold(pre, (_FIELD_WORD,)) else []
         if explicit:
             last = explicit[-1]
             found = self._field_of(last.group("phrase"))

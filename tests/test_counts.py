@@ -93,15 +93,15 @@ def test_model_word_prefilter_matches_its_pattern(pieces: list[str], data: st.Da
     assert counts._names_models(text, lower_same_length(text), start, end) == expected
 
 
-def test_lower_casing_finds_every_case_variant_of_the_model_words_but_one() -> None:
-    """Over every code point: the characters IGNORECASE matches to a letter of the model words
-    are those that lower-case to it, and "İ"."""
+def test_lower_casing_finds_every_case_variant_of_the_prefiltered_words_but_one() -> None:
+    """Over every code point: the characters IGNORECASE matches to a letter of the words looked
+    for with `str` tests (`_names_models`, `_may_hold`) are those that lower-case to it, and "İ"."""
     import regex
 
     from extractors import counts
     from extractors.numbers import lower_same_length
 
-    letters = set("".join(counts._MODEL_WORDS))
+    letters = set("".join([*counts._MODEL_WORDS, counts._FIELD_WORD, *counts._FIELD_VERBS]))
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     matched = set(regex.compile("[" + regex.escape("".join(sorted(letters))) + "]", regex.IGNORECASE).findall(every))
     lowered_to = {c for c in every if lower_same_length(c) in letters}
@@ -109,3 +109,17 @@ def test_lower_casing_finds_every_case_variant_of_the_model_words_but_one() -> N
     assert lowered_to <= matched
     for c in lowered_to:  # and to the very letter it lower-cases to
         assert regex.fullmatch(regex.escape(lower_same_length(c)), c, regex.IGNORECASE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "lĩnh vực", "LĨNH VỰC", "lİnh vực", "xây dựng", "thực hİện", "Duy Trì"]),
+                max_size=12))
+def test_may_hold_never_misses_a_match(pieces: list[str]) -> None:
+    import regex
+
+    from extractors import counts
+
+    text = "".join(pieces)
+    for words in ((counts._FIELD_WORD,), counts._FIELD_VERBS):
+        if regex.search("|".join(words), text, regex.IGNORECASE):
+            assert counts._may_hold(text, words)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -63,6 +64,36 @@ def word_number_pattern() -> re.Pattern[str]:
     runs two to four times faster than `regex` with IGNORECASE, and it scans whole articles.
     """
     return re.compile(rf"(?<!\w)(?P<words>{_word_number_pattern()})(?!\w)")
+
+
+@cache
+def _word_run_anywhere() -> re.Pattern[str]:
+    r"""`word_number_pattern` without its opening `(?<!\w)`: it opens with the words, so the
+    engine skips ahead to their first letters instead of trying the look-behind everywhere."""
+    return re.compile(rf"(?P<words>{_word_number_pattern()})(?!\w)")
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def word_number_runs(low: str) -> Iterator[re.Match[str]]:
+    """`word_number_pattern().finditer(low)`, about a third cheaper.
+
+    Why the same: at a given start the two patterns match alike once the look-behind holds. The
+    leftmost match of `_word_run_anywhere` from `pos` starts where the leftmost of
+    `word_number_pattern` would, unless a word character stands before it; then neither has
+    a match starting there, nor before it, and the search goes on one character later. Matches
+    are never empty, so each search starts where the last match ended, as in `finditer`.
+    """
+    search = _word_run_anywhere().search
+    pos = 0
+    while (match := search(low, pos)) is not None:
+        start = match.start()
+        if start and _WORD_CHAR.match(low, start - 1):
+            pos = start + 1
+            continue
+        yield match
+        pos = match.end()
 
 
 @cache
@@ -210,7 +241,7 @@ def _scan(text: str) -> tuple[list[int], list[WrittenNumber]]:
     ]
     low = lower_same_length(text)
     vague = _vague_prefixes()
-    for match in word_number_pattern().finditer(low):  # here too the group is the whole match
+    for match in word_number_runs(low):  # here too the group is the whole match
         words = match.group()
         parsed = read_words(words)
         if not parsed:  # "không" alone is a negation ("không dưới 30"), never a zero count

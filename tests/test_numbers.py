@@ -126,3 +126,15 @@ def test_reads_leading_zeros(n: int, zeros: int) -> None:
 def test_decimals_and_percentages_are_never_counts(whole: int, decimal: int) -> None:
     assert find_numbers(f"đạt {whole},{decimal}% chỉ tiêu") == []
     assert find_numbers(f"{whole}% mô hình") == []
+
+
+_RUN_PIECES = ["hai", "mươi", "năm", "ba", "trăm", "một", "không", "x", "a", " ", "  ", "\n", "-", "1", ".", "mốt", "ban",
+               "ức", "ê", "\u0301", "_"]
+
+
+@given(st.lists(st.sampled_from(_RUN_PIECES), max_size=20))
+def test_word_number_runs_are_the_patterns_matches(pieces: list[str]) -> None:
+    from extractors.numbers import word_number_pattern, word_number_runs
+
+    low = "".join(pieces)
+    assert [m.span() for m in word_number_runs(low)] == [m.span() for m in word_number_pattern().finditer(low)]

@@ -95,20 +95,33 @@ def test_model_word_prefilter_matches_its_pattern(pieces: list[str], data: st.Da
 
 def test_lower_casing_finds_every_case_variant_of_the_prefiltered_words_but_one() -> None:
     """Over every code point: the characters IGNORECASE matches to a letter of the words looked
-    for with `str` tests (`_names_models`, `_may_hold`) are those that lower-case to it, and "İ"."""
+    for with `str` tests (`_names_models`, `_may_hold`) or in lower-cased text (`_Superset`)
+    are those that lower-case to it, and "İ" and "ſ"."""
+    import re
+
     import regex
 
-    from extractors import counts
+    from extractors import counts, vocab
     from extractors.numbers import lower_same_length
 
-    letters = set("".join([*counts._MODEL_WORDS, counts._FIELD_WORD, *counts._FIELD_VERBS]))
+    words = vocab.load("counts")
+    # Every letter the `str` tests and the `_Superset` bodies look for: escapes (`\s`) are not letters.
+    patterns = [*words["status_cues"].values(), *words["fields"].values()]
+    in_patterns = regex.sub(r"\\.", "", "".join(w for ws in patterns for w in ws))
+    letters = set("".join([*counts._MODEL_WORDS, counts._FIELD_WORD, *counts._FIELD_VERBS, in_patterns]))
+    letters = {c for c in letters if c.isalpha()}
+    assert all(c == c.lower() for c in letters)  # the vocabulary is written in lower case
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     matched = set(regex.compile("[" + regex.escape("".join(sorted(letters))) + "]", regex.IGNORECASE).findall(every))
     lowered_to = {c for c in every if lower_same_length(c) in letters}
-    assert matched - lowered_to == {counts._UNLOWERED_CASE_VARIANT}
+    assert matched - lowered_to == set(counts._UNLOWERED_CASE_VARIANTS)
     assert lowered_to <= matched
     for c in lowered_to:  # and to the very letter it lower-cases to
         assert regex.fullmatch(regex.escape(lower_same_length(c)), c, regex.IGNORECASE)
+    # ...and to no other letter of the set; and `re`'s `\s` takes all that `regex`'s does.
+    for c in letters:
+        assert [d for d in letters if regex.fullmatch(regex.escape(d), c, regex.IGNORECASE)] == [c]
+    assert set(regex.findall(r"\s", every)) <= set(re.findall(r"\s", every))
 
 
 @settings(max_examples=300, deadline=None)
@@ -123,3 +136,35 @@ def test_may_hold_never_misses_a_match(pieces: list[str]) -> None:
     for words in ((counts._FIELD_WORD,), counts._FIELD_VERBS):
         if regex.search("|".join(words), text, regex.IGNORECASE):
             assert counts._may_hold(text, words)
+
+
+_FIELD_PIECES = [*_PIECES, "kinh tế", "KINH TẾ", "xanh - sạch - đẹp", "xanh,sạch – đẹp", "phòng chống tội phạm",
+                 "phòng, chống tệ nạn", "văn hoá", "ſản xuất", "Sản", "công nhận", "Đăng Ký", "được biểu dương", "là mô hình điển hình",
+                 "xã hội", "hİện có", "\u3000", "\x1c", "²", "\u0301", "_"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FIELD_PIECES), max_size=12))
+def test_superset_tests_never_miss_a_match(pieces: list[str]) -> None:
+    from extractors import counts
+
+    text = "".join(pieces)
+    stage = _stage()
+    if stage._field_keyword.search(text) or stage._any_field_keyword.search(text):
+        assert stage._field_keyword_maybe.may_match(text)
+    if stage._cue.search(text):
+        assert stage._cue_maybe.may_match(text)
+    assert stage._field_of(text) == (lambda m: (m.lastgroup, m.start()) if m else None)(stage._field_keyword.search(text))
+    assert isinstance(counts._Superset("a").may_match(text), bool)
+
+
+def _stage() -> Any:
+    from extractors import counts
+
+    global _STAGE
+    if _STAGE is None:
+        _STAGE = counts.CountsStage()
+    return _STAGE
+
+
+_STAGE: Any = None

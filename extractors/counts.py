@@ -237,6 +237,7 @@ class CountsStage:
         self._list_trigger_words = regex.compile(
             rf"(?<!\w)(?:{vocab.alternation(words['list_triggers'])})(?!\w)\s*:?", flags
         )
+        self._list_trigger_maybe = _Superset(vocab.alternation(words["list_triggers"]))
         links = vocab.alternation(words["noun_first_links"])
         self._noun_first_anywhere = regex.compile(rf"(?<!\w){words['noun_first']}", flags)
         self._noun_first = regex.compile(
@@ -476,7 +477,11 @@ class CountsStage:
                                       field_text, "exemplary-noun" if mention.exemplary_by_noun else "cue"))
             region_end = mentions[index + 1].number.qualifier_start if index + 1 < len(mentions) else s_end
             # Only the end is used, and `,?\s*` + words ends where the words do (`_search_with_lead`).
-            trigger = self._list_trigger_words.search(text, mention.noun_end, region_end)
+            trigger = (
+                self._list_trigger_words.search(text, mention.noun_end, region_end)
+                if self._list_trigger_maybe.may_match(text[mention.noun_end : region_end])
+                else None
+            )
             if mention.exemplary_by_noun:
                 continue
             if trigger:
@@ -512,6 +517,8 @@ class CountsStage:
         last word match is the last trigger's; its lead reaches back no further than the
         previous match's end (`_search_with_lead`).
         """
+        if not self._list_trigger_maybe.may_match(text[start:end]):
+            return None
         last = None
         lead_from = start
         for found in self._list_trigger_words.finditer(text, start, end):

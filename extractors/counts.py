@@ -78,11 +78,11 @@ _MODEL_WORD = regex.compile(
 # The characters that IGNORECASE matches to a letter of the vocabulary and that lower-casing
 # (`lower_same_length`) does not turn into it: "İ" (U+0130) matches "i", "ſ" (U+017F) "s".
 # Checked over every code point in tests/test_counts.py.
-_UNLOWERED_CASE_VARIANTS = ("\u0130", "\u017f")
+_UNLOWERED_CASE_VARIANTS = _DOTTED_I, _LONG_S = ("\u0130", "\u017f")
 
 
 def _has_unlowered(text: str, start: int = 0, end: int | None = None) -> bool:
-    return any(text.find(char, start, end) >= 0 for char in _UNLOWERED_CASE_VARIANTS)
+    return text.find(_DOTTED_I, start, end) >= 0 or text.find(_LONG_S, start, end) >= 0
 
 
 def _names_models(text: str, low: str, start: int, end: int) -> bool:
@@ -108,31 +108,39 @@ def _may_hold(text: str, words: tuple[str, ...]) -> bool:
     plus "İ" for "i" (tests/test_counts.py checks every code point). So a match shows in the
     lower-cased text, unless the text holds an "İ" (or an "ſ").
     """
-    low = lower_same_length(text)
-    return any(word in low for word in words) or _has_unlowered(text)
+    low = text.lower()
+    if len(low) != len(text) or _DOTTED_I in text or _LONG_S in text:  # as in `_Superset.may_match`
+        return True
+    return any(word in low for word in words)
 
 
 class _Superset:
     r"""A quick test that rules out most texts where `(?<!\w)(?:body)(?!\w)` (IGNORECASE,
-    `regex`) has no match: `body` alone, searched with the standard `re`, case-sensitive, in
-    the lower-cased text; the `regex` pattern decides when this one matches.
+    `regex`; `body` the alternation of `alternatives`) has no match: `body` alone, searched
+    with the standard `re`, case-sensitive, in the lower-cased text; the `regex` pattern
+    decides when this one matches.
 
     Why it never misses a match: `body` is made of literal letters (lower-case, as in the
     vocabulary), spaces, punctuation, `\s`, `?`, groups and alternations. For every letter of
     the vocabulary, the characters IGNORECASE matches to it are those that lower-case to it,
     plus "İ" for "i" and "ſ" for "s" (tests/test_counts.py checks every code point), so without
-    those the lower-cased text holds the match's letters; `\s` in `re` takes every character it takes
-    in `regex` (and four more); `\d` is widened to `.` (`regex` knows digits newer than `re`'s
-    Unicode tables; a digit is never a newline); and dropping the look-arounds only allows more. On the short
-    phrases and segments tested here, the `regex` search costs about 2 us a call, mostly its
-    set-up for a pattern this size; this test costs well under half of that.
+    those the lower-cased text holds the match's letters; `\s` in `re` takes every character
+    it takes in `regex` (and four more); `\d` is widened to `.` (`regex` knows digits newer
+    than `re`'s Unicode tables; a digit is never a newline); and dropping the look-arounds only
+    allows more. On the short phrases and segments tested here, the `regex` search costs about
+    2 us a call, mostly its set-up for a pattern this size; this test costs about a third.
     """
 
-    def __init__(self, body: str) -> None:
-        self._body = re.compile(body.replace(r"\d", "."))
+    def __init__(self, alternatives: list[str]) -> None:
+        # One flat alternation (no named groups): `re` then skips ahead to the first letters.
+        self._search = re.compile(vocab.alternation(alternatives).replace(r"\d", ".")).search
 
     def may_match(self, text: str) -> bool:
-        return _has_unlowered(text) or self._body.search(lower_same_length(text)) is not None
+        low = text.lower()
+        # A lower case longer than the letter ("İ") or an "ſ": the regex decides.
+        if len(low) != len(text) or _DOTTED_I in text or _LONG_S in text:
+            return True
+        return self._search(low) is not None  # `low` is `lower_same_length(text)` here
 
 
 def _blank(match: regex.Match[str]) -> str:
@@ -196,7 +204,7 @@ class CountsStage:
             f"(?P<{status}>{vocab.alternation(cues)})" for status, cues in words["status_cues"].items()
         ]
         self._cue = regex.compile(rf"(?<!\w)(?:{'|'.join(cue_groups)})(?!\w)", flags)
-        self._cue_maybe = _Superset("|".join(cue_groups))
+        self._cue_maybe = _Superset([cue for cues in words["status_cues"].values() for cue in cues])
         self._strong = frozenset(words["strong_statuses"])
         # One pattern, a named group per field in the vocabulary's order: the leftmost keyword
         # wins, and at one position the field listed first.
@@ -204,7 +212,7 @@ class CountsStage:
             f"(?P<{field}>{vocab.alternation(keys)})" for field, keys in words["fields"].items()
         )
         self._field_keyword = regex.compile(rf"(?<!\w)(?:{field_groups})(?!\w)", flags)
-        self._field_keyword_maybe = _Superset(field_groups)
+        self._field_keyword_maybe = _Superset([k for keys in words["fields"].values() for k in keys])
         all_keywords = vocab.alternation([k for keys in words["fields"].values() for k in keys])
         self._verb_in_field_name = regex.compile(
             rf"(?<!\w)(?:{'|'.join(_FIELD_VERBS)})\s+(?:[\w-]+\s+){{0,2}}?(?:{all_keywords})(?!\w)", flags
@@ -217,13 +225,13 @@ class CountsStage:
             flags,
         )
         self._delta_before = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['delta_words'])})\s*$", flags)
-        self._delta_before_maybe = _Superset(vocab.alternation(words["delta_words"]))
+        self._delta_before_maybe = _Superset(words["delta_words"])
         self._delta_after = regex.compile(rf"^\s*(?:[^\s,;]+\s+){{0,4}}?(?:{vocab.alternation(words['delta_after'])})", flags)
-        self._delta_after_maybe = _Superset(vocab.alternation(words["delta_after"]))
+        self._delta_after_maybe = _Superset(words["delta_after"])
         self._target = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['target_words'])})(?!\w)", flags)
-        self._target_maybe = _Superset(vocab.alternation(words["target_words"]))
+        self._target_maybe = _Superset(words["target_words"])
         self._cumulative = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['cumulative_cues'])})(?!\w)", flags)
-        self._cumulative_maybe = _Superset(vocab.alternation(words["cumulative_cues"]))
+        self._cumulative_maybe = _Superset(words["cumulative_cues"])
         # Used with .match(text, pos): anchored at the sentence start without `^`.
         self._list_opener = regex.compile(rf"\s*(?:{vocab.alternation(words['list_openers'])})", flags)
         self._linking_end = regex.compile(
@@ -237,7 +245,7 @@ class CountsStage:
         self._list_trigger_words = regex.compile(
             rf"(?<!\w)(?:{vocab.alternation(words['list_triggers'])})(?!\w)\s*:?", flags
         )
-        self._list_trigger_maybe = _Superset(vocab.alternation(words["list_triggers"]))
+        self._list_trigger_maybe = _Superset(words["list_triggers"])
         links = vocab.alternation(words["noun_first_links"])
         self._noun_first_anywhere = regex.compile(rf"(?<!\w){words['noun_first']}", flags)
         self._noun_first = regex.compile(

@@ -95,8 +95,9 @@ def _names_models(text: str, low: str, start: int, end: int) -> bool:
     """
     if text.find(_MODEL_ABBREVIATION, start, end) >= 0:
         return True
-    if any(low.find(word, start, end) >= 0 for word in _MODEL_WORDS):
-        return True
+    for word in _MODEL_WORDS:
+        if low.find(word, start, end) >= 0:
+            return True
     return _has_unlowered(text, start, end) and _MODEL_WORD.search(text, start, end) is not None
 
 
@@ -219,6 +220,7 @@ class CountsStage:
         )
         self._any_field_keyword = regex.compile(rf"(?<!\w)(?:{all_keywords})(?!\w)", flags)
         self._all_fields = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['all_fields'])})(?!\w)", flags)
+        self._all_fields_maybe = _Superset(words["all_fields"])
         self._field_phrase = regex.compile(
             rf"(?<!\w){_FIELD_WORD}\s+(?P<phrase>[^;:.\d“”\"]+?)"
             r"(?=\s*(?:[;:.]|,?\s*(?:có|với|là|gồm|đạt|chiếm|được|trong đó|toàn)\s|$|\d))",
@@ -334,11 +336,13 @@ class CountsStage:
 
     def _field_after_noun(self, post: str) -> tuple[str, str] | None:
         """`... mô hình thuộc lĩnh vực kinh tế`, `... mô hình văn hóa - xã hội`, `trên các lĩnh vực`."""
-        if self._all_fields.match(post.strip()):
+        # Both "all fields" tests look inside `post`: one superset test rules both out.
+        all_fields_maybe = self._all_fields_maybe.may_match(post)
+        if all_fields_maybe and self._all_fields.match(post.strip()):
             return "total", ""
         lead = self._post_lead.match(post)
         near = post[lead.end() if lead else 0 :]
-        if self._all_fields.match(near):
+        if all_fields_maybe and self._all_fields.match(near):
             return "total", ""
         phrase = self._field_phrase.match(near) if _may_hold(near, (_FIELD_WORD,)) else None
         if phrase:
@@ -358,8 +362,9 @@ class CountsStage:
             found = self._field_of(last.group("phrase"))
             if found:
                 return found[0], "lĩnh vực " + last.group("phrase").strip()
-        short = len(pre.split()) <= 12
-        topic = _TOPIC_LEAD.match(pre) is not None and len(pre.split()) <= 10  # "Về kinh tế, 2.314 ..."
+        word_count = len(pre.split())
+        short = word_count <= 12
+        topic = _TOPIC_LEAD.match(pre) is not None and word_count <= 10  # "Về kinh tế, 2.314 ..."
         if (own_label and short) or topic or self._linking_end.search(pre):
             found = self._field_of(pre)
             # "Sở Nông nghiệp và Môi trường: 46 mô hình": a field word inside an organisation's name.

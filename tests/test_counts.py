@@ -107,7 +107,7 @@ def test_lower_casing_finds_every_case_variant_of_the_prefiltered_words_but_one(
     words = vocab.load("counts")
     # Every letter the `str` tests and the `_Superset` bodies look for: escapes (`\s`) are not letters.
     patterns = [*words["status_cues"].values(), *words["fields"].values(),
-                *(words[key] for key in ("delta_words", "delta_after", "target_words", "cumulative_cues", "list_triggers"))]
+                *(words[key] for key in ("delta_words", "delta_after", "target_words", "cumulative_cues", "list_triggers", "all_fields"))]
     in_patterns = regex.sub(r"\\.", "", "".join(w for ws in patterns for w in ws))
     letters = set("".join([*counts._MODEL_WORDS, counts._FIELD_WORD, *counts._FIELD_VERBS, in_patterns]))
     letters = {c for c in letters if c.isalpha()}
@@ -142,7 +142,7 @@ def test_may_hold_never_misses_a_match(pieces: list[str]) -> None:
 _FIELD_PIECES = [*_PIECES, "kinh tế", "KINH TẾ", "xanh - sạch - đẹp", "xanh,sạch – đẹp", "phòng chống tội phạm",
                  "phòng, chống tệ nạn", "văn hoá", "ſản xuất", "Sản", "công nhận", "Đăng Ký", "được biểu dương", "là mô hình điển hình",
                  "xã hội", "hİện có", "tăng", "so với", "Mỗi", "đến nay", "từ năm 2020 đến nay", "từ ٢٠٢٠ đến nay",
-                 "GỒM CÓ", "cụ thể là", "tİếp theo là", "\u3000", "\x1c", "²", "\u0301", "_"]
+                 "GỒM CÓ", "cụ thể là", "tİếp theo là", "trên các lĩnh vực", "TRONG TẤT CẢ LĨNH VỰC", "các loại", "\u3000", "\x1c", "²", "\u0301", "_"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -158,7 +158,8 @@ def test_superset_tests_never_miss_a_match(pieces: list[str]) -> None:
         assert stage._cue_maybe.may_match(text)
     for pattern, maybe in [(stage._delta_before, stage._delta_before_maybe), (stage._target, stage._target_maybe),
                            (stage._cumulative, stage._cumulative_maybe), (stage._delta_after, stage._delta_after_maybe),
-                           (stage._list_trigger_words, stage._list_trigger_maybe)]:
+                           (stage._list_trigger_words, stage._list_trigger_maybe),
+                           (stage._all_fields, stage._all_fields_maybe)]:
         if pattern.search(text):
             assert maybe.may_match(text)
     assert stage._field_of(text) == (lambda m: (m.lastgroup, m.start()) if m else None)(stage._field_keyword.search(text))

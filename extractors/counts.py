@@ -316,12 +316,16 @@ class CountsStage:
         return [m.lastgroup for m in self._cue.finditer(segment) if m.lastgroup]
 
     def _status(self, post: str, pre: str) -> str | None:
+        """The first strong cue after the count, else the nearest strong one before it, else
+        the first cue after, else the nearest before."""
         post_cues = self._status_cues(post)
-        pre_cues = list(reversed(self._status_cues(pre)))  # nearest first
-        for cues in (post_cues, pre_cues):
-            strong = [c for c in cues if c in self._strong]
-            if strong:
-                return strong[0]
+        strong_after = next((c for c in post_cues if c in self._strong), None)
+        if strong_after:
+            return strong_after  # `pre` cannot change the answer: not searched
+        pre_cues = self._status_cues(pre)[::-1]  # nearest first
+        strong_before = next((c for c in pre_cues if c in self._strong), None)
+        if strong_before:
+            return strong_before
         for cues in (post_cues, pre_cues):
             if cues:
                 return cues[0]
@@ -467,7 +471,10 @@ class CountsStage:
             pre = text[pre_starts[index] : number.qualifier_start]
             # "3) Cải cách thủ tục hành chính trong đăng ký ...: 12 mô hình": a field label, not a verb.
             pre_for_status = "" if _LABEL_COLON.search(pre) and self._field_of(pre) else pre
-            field_post_end = self._split_between(text, mention.noun_end, post_end) or post_end
+            # `_split_between(text, mention.noun_end, post_end)`: its `trong đó` search cannot
+            # succeed, `post_end` being before the leftmost one (or there being none) already.
+            separator = _SEPARATOR.search(text, mention.noun_end, post_end)
+            field_post_end = (separator.start() if separator else None) or post_end
             field_found = self._field_after_noun(text[mention.noun_end : field_post_end])
             if field_found is None:
                 field_found = self._field_before_number(pre, own_labels[index])
@@ -488,6 +495,8 @@ class CountsStage:
                 status_carry = status
             found.append(self._record(text, s_start, s_end, mention.number, mention.noun_end, status, field,
                                       field_text, "exemplary-noun" if mention.exemplary_by_noun else "cue"))
+            if mention.exemplary_by_noun:
+                continue
             region_end = mentions[index + 1].number.qualifier_start if index + 1 < len(mentions) else s_end
             # Only the end is used, and `,?\s*` + words ends where the words do (`_search_with_lead`).
             trigger = (
@@ -495,8 +504,6 @@ class CountsStage:
                 if self._list_trigger_maybe.may_match(text[mention.noun_end : region_end])
                 else None
             )
-            if mention.exemplary_by_noun:
-                continue
             if trigger:
                 found.extend(self._bare_list_items(text, trigger.end(), region_end, mentions, status, s_start))
             elif field != "total":

@@ -176,3 +176,18 @@ def _stage() -> Any:
 
 
 _STAGE: Any = None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16), st.data())
+def test_no_trong_do_before_the_first_one(pieces: list[str], data: st.DataObject) -> None:
+    """Why `_sentence_counts` skips `_split_between`'s `trong đó` search on a window that ends
+    at the first `trong đó` (or has none)."""
+    from extractors import counts
+
+    text = "".join(pieces)
+    end = data.draw(st.integers(0, len(text)))
+    start = data.draw(st.integers(0, end))
+    first = counts._search_with_lead(counts._TRONG_DO_WORDS, text, start, end)
+    window_end = first[0] if first else end
+    assert counts._search_with_lead(counts._TRONG_DO_WORDS, text, start, window_end) is None

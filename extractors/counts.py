@@ -25,7 +25,14 @@ from dataclasses import dataclass, replace
 import regex
 
 from extractors import vocab
-from extractors.numbers import NumberMatch, find_numbers, lower_same_length, qualified, written_numbers
+from extractors.numbers import (
+    UNLOWERED_CASE_VARIANTS,
+    NumberMatch,
+    find_numbers,
+    lower_same_length,
+    qualified,
+    written_numbers,
+)
 from pipeline.document import Document
 from schemas.records import ModelCount, Records
 
@@ -76,9 +83,8 @@ _MODEL_WORD = regex.compile(
     "|".join([*map(regex.escape, _MODEL_WORDS), f"(?-i:{_MODEL_ABBREVIATION})"]), regex.IGNORECASE
 )
 # The characters that IGNORECASE matches to a letter of the vocabulary and that lower-casing
-# (`lower_same_length`) does not turn into it: "İ" (U+0130) matches "i", "ſ" (U+017F) "s".
-# Checked over every code point in tests/test_counts.py.
-_UNLOWERED_CASE_VARIANTS = _DOTTED_I, _LONG_S = ("\u0130", "\u017f")
+# (`lower_same_length`) does not turn into it (see numbers.UNLOWERED_CASE_VARIANTS).
+_UNLOWERED_CASE_VARIANTS = _DOTTED_I, _LONG_S = UNLOWERED_CASE_VARIANTS
 
 
 def _has_unlowered(text: str, start: int = 0, end: int | None = None) -> bool:

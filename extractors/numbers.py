@@ -12,7 +12,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import regex
@@ -101,6 +101,21 @@ def _qualifier_before() -> regex.Pattern[str]:
     v = _vocab()
     words = vocab.alternation([w for ws in v["qualifiers"].values() for w in ws], escape=True)
     return regex.compile(rf"(?<!\w)(?P<qual>{words})\s+$", regex.IGNORECASE)
+
+
+@cache
+def _qualifier_anywhere() -> re.Pattern[str]:
+    """The qualifier words alone, for lower-cased text: rules out most windows before
+    `_qualifier_before` runs (see `qualified`)."""
+    v = _vocab()
+    return re.compile(vocab.alternation([w for ws in v["qualifiers"].values() for w in ws], escape=True))
+
+
+# The characters that IGNORECASE (`regex`) matches to a letter of the vocabularies and that
+# lower-casing does not turn into it: "İ" (U+0130) matches "i", "ſ" (U+017F) "s". A text
+# holding neither, whose lower case has its length, shows every case-insensitive match of a
+# lower-case word in its lower case. Checked over every code point in tests/test_counts.py.
+UNLOWERED_CASE_VARIANTS = DOTTED_I, LONG_S = ("\u0130", "\u017f")
 
 
 @cache
@@ -200,6 +215,11 @@ def read_words(text: str) -> int | None:
     return total + rest
 
 
+# The same few runs of number words ("năm", "hai", "ba mươi") come back in every article: the
+# scan reads each distinct run once (the value depends on the words and the vocabulary only).
+_read_words_once = lru_cache(maxsize=4096)(read_words)
+
+
 def read_number(text: str) -> int | None:
     """Digits or words to an int; None when the text is not a number."""
     stripped = text.strip()
@@ -243,7 +263,7 @@ def _scan(text: str) -> tuple[list[int], list[WrittenNumber]]:
     vague = _vague_prefixes()
     for match in word_number_runs(low):  # here too the group is the whole match
         words = match.group()
-        parsed = read_words(words)
+        parsed = _read_words_once(words)
         if not parsed:  # "không" alone is a negation ("không dưới 30"), never a zero count
             continue
         before = low[max(0, match.start() - 12) : match.start()].split()
@@ -276,7 +296,15 @@ def written_numbers(
 
 def qualified(text: str, number: WrittenNumber, start: int = 0) -> NumberMatch:
     """`number` with the qualifier before it, looked for no further back than `start`."""
-    qual = _qualifier_before().search(text, max(start, number.start - 24), number.start)
+    window_start = max(start, number.start - 24)
+    window = text[window_start : number.start]
+    low = window.lower()
+    # The qualifier's words would show in `low` (see UNLOWERED_CASE_VARIANTS): most numbers
+    # have none, and the `regex` search costs more than this test.
+    plain = len(low) == len(window) and DOTTED_I not in window and LONG_S not in window
+    if plain and _qualifier_anywhere().search(low) is None:
+        return NumberMatch(number.value, "exact", number.start, number.end, number.start)
+    qual = _qualifier_before().search(text, window_start, number.start)
     return NumberMatch(
         value=number.value,
         qualifier=qualifier_code(qual.group("qual") if qual else None),

@@ -109,7 +109,8 @@ def test_lower_casing_finds_every_case_variant_of_the_prefiltered_words_but_one(
     patterns = [*words["status_cues"].values(), *words["fields"].values(),
                 *(words[key] for key in ("delta_words", "delta_after", "target_words", "cumulative_cues", "list_triggers", "all_fields"))]
     in_patterns = regex.sub(r"\\.", "", "".join(w for ws in patterns for w in ws))
-    letters = set("".join([*counts._MODEL_WORDS, counts._FIELD_WORD, *counts._FIELD_VERBS, in_patterns]))
+    qualifiers = "".join(w for ws in vocab.load("numbers")["qualifiers"].values() for w in ws)
+    letters = set("".join([*counts._MODEL_WORDS, counts._FIELD_WORD, *counts._FIELD_VERBS, in_patterns, qualifiers]))
     letters = {c for c in letters if c.isalpha()}
     assert all(c == c.lower() for c in letters)  # the vocabulary is written in lower case
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)

@@ -312,10 +312,15 @@ class CountsStage:
         # would have returned the segment unchanged).
         if _may_hold(segment, (_FIELD_WORD,)):
             segment = _FIELD_NAME_HEAD.sub(_blank, segment)
-        # "; xây dựng hệ thống chính trị 96 mô hình": the verb is part of the field's name.
-        if _may_hold(segment, _FIELD_VERBS):
-            segment = self._verb_in_field_name.sub(_blank, segment)
-        if self._field_keyword_maybe.may_match(segment):
+        # "; xây dựng hệ thống chính trị 96 mô hình": the verb is part of the field's name (a
+        # match holds a field keyword too, so it needs both tests).
+        keyword_maybe = self._field_keyword_maybe.may_match(segment)
+        if keyword_maybe and _may_hold(segment, _FIELD_VERBS):
+            blanked = self._verb_in_field_name.sub(_blank, segment)
+            if blanked != segment:  # blanking can join words into a keyword: test again
+                segment = blanked
+                keyword_maybe = self._field_keyword_maybe.may_match(segment)
+        if keyword_maybe:
             segment = self._any_field_keyword.sub(_blank, segment)
         if any(mark in segment for mark in _QUOTE_MARKS):
             segment = _QUOTED.sub(_blank, segment)
@@ -476,7 +481,8 @@ class CountsStage:
             post = text[mention.noun_end : post_end]
             pre = text[pre_starts[index] : number.qualifier_start]
             # "3) Cải cách thủ tục hành chính trong đăng ký ...: 12 mô hình": a field label, not a verb.
-            pre_for_status = "" if _LABEL_COLON.search(pre) and self._field_of(pre) else pre
+            # (`_LABEL_COLON` is `:\s*$`: no colon, no match.)
+            pre_for_status = "" if ":" in pre and _LABEL_COLON.search(pre) and self._field_of(pre) else pre
             # `_split_between(text, mention.noun_end, post_end)`: its `trong đó` search cannot
             # succeed, `post_end` being before the leftmost one (or there being none) already.
             separator = _SEPARATOR.search(text, mention.noun_end, post_end)

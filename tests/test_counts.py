@@ -192,3 +192,26 @@ def test_no_trong_do_before_the_first_one(pieces: list[str], data: st.DataObject
     first = counts._search_with_lead(counts._TRONG_DO_WORDS, text, start, end)
     window_end = first[0] if first else end
     assert counts._search_with_lead(counts._TRONG_DO_WORDS, text, start, window_end) is None
+
+
+_SEGMENT_PIECES = [*_FIELD_PIECES, "lĩnh vực", "LĨNH VỰC", "xây dựng", "thực hİện", "duy trì", "“", "”", '"', "đã",
+                   "triển khai", "chính quyền", "đô thị", "hệ thống chính trị", "nông thôn mới", "bình xét", "được"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SEGMENT_PIECES), max_size=12))
+def test_status_cues_match_the_unskipped_blanking(pieces: list[str]) -> None:
+    """`_status_cues` skips blankings that cannot match: the cues it finds are those found with
+    every blanking run."""
+    from extractors import counts
+
+    stage = _stage()
+    segment = "".join(pieces)
+    expected: list[str] = []
+    if stage._cue.search(segment):
+        blanked = counts._FIELD_NAME_HEAD.sub(counts._blank, segment)
+        blanked = stage._verb_in_field_name.sub(counts._blank, blanked)
+        blanked = stage._any_field_keyword.sub(counts._blank, blanked)
+        blanked = counts._QUOTED.sub(counts._blank, blanked)
+        expected = [m.lastgroup for m in stage._cue.finditer(blanked) if m.lastgroup]
+    assert stage._status_cues(segment) == expected

@@ -304,8 +304,13 @@ class CountsStage:
         return bool(self._target_maybe.may_match(clause) and self._target.search(clause))
 
     def _status_cues(self, segment: str) -> list[str]:
-        if not self._cue_maybe.may_match(segment) or not self._cue.search(segment):
+        if not self._cue_maybe.may_match(segment):
+            return []
+        found = list(self._cue.finditer(segment))
+        if not found:
             return []  # blanking below only removes cues: most segments have none to begin with
+        cues = [m.lastgroup for m in found if m.lastgroup]
+        original = segment
         # Verbs inside a field name ("lĩnh vực xây dựng hệ thống chính trị") or a model's
         # quoted name ("“Xây dựng khu dân cư ...”") are not the count's status.
         # Each blanking runs only where its pattern may match (`_may_hold`; a skipped `sub`
@@ -324,6 +329,8 @@ class CountsStage:
             segment = self._any_field_keyword.sub(_blank, segment)
         if any(mark in segment for mark in _QUOTE_MARKS):
             segment = _QUOTED.sub(_blank, segment)
+        if segment == original:  # nothing blanked: the cues found above
+            return cues
         return [m.lastgroup for m in self._cue.finditer(segment) if m.lastgroup]
 
     def _status(self, post: str, pre: str) -> str | None:

@@ -19,6 +19,7 @@ Every record's `start`/`end` is the number as written.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, replace
 
@@ -188,6 +189,16 @@ def _search_with_lead(words: regex.Pattern[str], text: str, start: int, end: int
 
 
 
+@dataclass
+class _Memo:
+    """What the stage read in the current document's windows, by window text. The readings
+    are pure functions of the text, so a memo filled (or replaced) by a call on another
+    document would still be right; it is renewed per document only to stay small."""
+
+    status_cues: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    fields: dict[str, tuple[str, int] | None] = dataclasses.field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class _Mention:
     number: NumberMatch
@@ -205,6 +216,7 @@ class CountsStage:
     def __init__(self) -> None:
         words = vocab.load("counts")
         flags = regex.IGNORECASE
+        self._memo = _Memo()
         self._noun = regex.compile(rf"\s*(?P<noun>{vocab.alternation(words['model_nouns'])}){_NAME_TAIL}", flags)
         self._exemplary_after = regex.compile(rf"\s*(?:{vocab.alternation(words['exemplary_markers'])})(?!\w)", flags)
         cue_groups = [
@@ -303,13 +315,22 @@ class CountsStage:
         clause = text[clause_start : mention.number.qualifier_start]
         return bool(self._target_maybe.may_match(clause) and self._target.search(clause))
 
-    def _status_cues(self, segment: str) -> list[str]:
+    def _status_cues(self, segment: str) -> tuple[str, ...]:
+        """The status cues in `segment`, in order; the same segment (an empty window, a clause
+        read for two counts) is read once per document (`_memo`)."""
+        memo = self._memo.status_cues
+        cues = memo.get(segment)
+        if cues is None:
+            cues = memo[segment] = self._read_status_cues(segment)
+        return cues
+
+    def _read_status_cues(self, segment: str) -> tuple[str, ...]:
         if not self._cue_maybe.may_match(segment):
-            return []
+            return ()
         found = list(self._cue.finditer(segment))
         if not found:
-            return []  # blanking below only removes cues: most segments have none to begin with
-        cues = [m.lastgroup for m in found if m.lastgroup]
+            return ()  # blanking below only removes cues: most segments have none to begin with
+        cues = tuple(m.lastgroup for m in found if m.lastgroup)
         original = segment
         # Verbs inside a field name ("lĩnh vực xây dựng hệ thống chính trị") or a model's
         # quoted name ("“Xây dựng khu dân cư ...”") are not the count's status.
@@ -331,7 +352,7 @@ class CountsStage:
             segment = _QUOTED.sub(_blank, segment)
         if segment == original:  # nothing blanked: the cues found above
             return cues
-        return [m.lastgroup for m in self._cue.finditer(segment) if m.lastgroup]
+        return tuple(m.lastgroup for m in self._cue.finditer(segment) if m.lastgroup)
 
     def _status(self, post: str, pre: str) -> str | None:
         """The first strong cue after the count, else the nearest strong one before it, else
@@ -350,11 +371,17 @@ class CountsStage:
         return None
 
     def _field_of(self, phrase: str) -> tuple[str, int] | None:
-        """The field whose keyword comes first in `phrase`, and where it starts."""
-        if not self._field_keyword_maybe.may_match(phrase):
-            return None
-        found = self._field_keyword.search(phrase)
-        return (found.lastgroup, found.start()) if found and found.lastgroup else None
+        """The field whose keyword comes first in `phrase`, and where it starts (each distinct
+        phrase read once per document, `_memo`)."""
+        memo = self._memo.fields
+        if phrase in memo:
+            return memo[phrase]
+        found = None
+        if self._field_keyword_maybe.may_match(phrase):
+            match = self._field_keyword.search(phrase)
+            found = (match.lastgroup, match.start()) if match and match.lastgroup else None
+        memo[phrase] = found
+        return found
 
     def _field_after_noun(self, post: str) -> tuple[str, str] | None:
         """`... mô hình thuộc lĩnh vực kinh tế`, `... mô hình văn hóa - xã hội`, `trên các lĩnh vực`."""
@@ -409,6 +436,7 @@ class CountsStage:
     def __call__(self, doc: Document, earlier: Records) -> list[ModelCount]:
         text = doc.content
         low = lower_same_length(text)
+        self._memo = _Memo()
         results: list[ModelCount] = []
         carried: str | None = None  # the head status of the last list, for items without a cue
         for s_start, s_end in doc.sentences:

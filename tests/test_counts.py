@@ -214,4 +214,5 @@ def test_status_cues_match_the_unskipped_blanking(pieces: list[str]) -> None:
         blanked = stage._any_field_keyword.sub(counts._blank, blanked)
         blanked = counts._QUOTED.sub(counts._blank, blanked)
         expected = [m.lastgroup for m in stage._cue.finditer(blanked) if m.lastgroup]
-    assert stage._status_cues(segment) == expected
+    assert stage._status_cues(segment) == tuple(expected)
+    assert stage._read_status_cues(segment) == tuple(expected)

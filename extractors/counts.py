@@ -245,11 +245,11 @@ class CountsStage:
             flags,
         )
         self._delta_before = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['delta_words'])})\s*$", flags)
-        self._delta_before_maybe = _Superset(words["delta_words"])
         self._delta_after = regex.compile(rf"^\s*(?:[^\s,;]+\s+){{0,4}}?(?:{vocab.alternation(words['delta_after'])})", flags)
         self._delta_after_maybe = _Superset(words["delta_after"])
         self._target = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['target_words'])})(?!\w)", flags)
-        self._target_maybe = _Superset(words["target_words"])
+        # Change words just before a count and target words in its clause: one test rules both out.
+        self._delta_or_target_maybe = _Superset([*words["delta_words"], *words["target_words"]])
         self._cumulative = regex.compile(rf"(?<!\w)(?:{vocab.alternation(words['cumulative_cues'])})(?!\w)", flags)
         self._cumulative_maybe = _Superset(words["cumulative_cues"])
         # Used with .match(text, pos): anchored at the sentence start without `^`.
@@ -306,14 +306,14 @@ class CountsStage:
 
     def _refused(self, text: str, sentence_start: int, mention: _Mention, end: int) -> bool:
         clause_start = _clause_start(text, sentence_start, mention.number.qualifier_start)
-        before = text[max(clause_start, mention.number.qualifier_start - 20) : mention.number.qualifier_start]
-        if self._delta_before_maybe.may_match(before) and self._delta_before.search(before):
+        clause = text[clause_start : mention.number.qualifier_start]
+        before = clause[-20:]  # the last 20 characters before the number, within its clause
+        if self._delta_or_target_maybe.may_match(clause) and (
+            self._delta_before.search(before) or self._target.search(clause)
+        ):
             return True
         after = text[mention.noun_end : min(end, mention.noun_end + 40)]
-        if self._delta_after_maybe.may_match(after) and self._delta_after.match(after):
-            return True
-        clause = text[clause_start : mention.number.qualifier_start]
-        return bool(self._target_maybe.may_match(clause) and self._target.search(clause))
+        return bool(self._delta_after_maybe.may_match(after) and self._delta_after.match(after))
 
     def _status_cues(self, segment: str) -> tuple[str, ...]:
         """The status cues in `segment`, in order; the same segment (an empty window, a clause

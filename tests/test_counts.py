@@ -157,7 +157,8 @@ def test_superset_tests_never_miss_a_match(pieces: list[str]) -> None:
         assert stage._field_keyword_maybe.may_match(text)
     if stage._cue.search(text):
         assert stage._cue_maybe.may_match(text)
-    for pattern, maybe in [(stage._delta_before, stage._delta_before_maybe), (stage._target, stage._target_maybe),
+    for pattern, maybe in [(stage._delta_before, stage._delta_or_target_maybe),
+                           (stage._target, stage._delta_or_target_maybe),
                            (stage._cumulative, stage._cumulative_maybe), (stage._delta_after, stage._delta_after_maybe),
                            (stage._list_trigger_words, stage._list_trigger_maybe),
                            (stage._all_fields, stage._all_fields_maybe)]:

@@ -29,7 +29,6 @@ from extractors import vocab
 from extractors.numbers import (
     UNLOWERED_CASE_VARIANTS,
     NumberMatch,
-    find_numbers,
     lower_same_length,
     qualified,
     written_numbers,
@@ -564,7 +563,8 @@ class CountsStage:
     ) -> tuple[list[ModelCount], str | None]:
         """Sentences that hold a list but no "N mô hình": "số mô hình đăng ký gồm: kinh tế 812;
         ...", a list line "• Kinh tế: 3.512" under a list head, or a list head "... gồm:"."""
-        first_number = next(iter(find_numbers(text, s_start, s_end)), None)
+        written = written_numbers(text, s_start, s_end)  # the first of `find_numbers`, qualified alone
+        first_number = qualified(text, written[0], s_start) if written else None
         limit = first_number.qualifier_start if first_number else s_end
         trigger = self._last_list_trigger(text, s_start, limit)  # "Xét theo lĩnh vực, số mô hình đăng ký gồm: ..."
         if trigger and _names_models(text, low, s_start, trigger[0]):
@@ -604,15 +604,17 @@ class CountsStage:
         taken = {m.number.start for m in mentions}
         items: list[ModelCount] = []
         label_start = start
-        for number in find_numbers(text, start, end):
-            if number.start in taken:
+        # `find_numbers(text, start, end)`, each number qualified only once it ends an item.
+        for written in written_numbers(text, start, end):
+            if written.start in taken:
                 break  # the list has ended where a full count starts again
-            if not _ITEM_END.match(text, number.end, end) and not _LABEL_AFTER.match(text, number.end, end):
+            item_end = _ITEM_END.match(text, written.end, end)
+            after = _LABEL_AFTER.match(text, written.end, end)
+            if not item_end and not after:
                 continue
+            number = qualified(text, written, start)
             label = text[label_start : number.qualifier_start]
-            item_end = _ITEM_END.match(text, number.end, end)
             label_start = item_end.end() if item_end else number.end
-            after = _LABEL_AFTER.match(text, number.end, end)
             if after and self._field_of(after.group("label")):  # "5 về cải cách hành chính"
                 label = after.group("label")
                 label_start = after.end()

@@ -122,13 +122,14 @@ def _may_hold(text: str, words: tuple[str, ...]) -> bool:
 
 
 class _Superset:
-    r"""A quick test that rules out most texts where `(?<!\w)(?:body)(?!\w)` (IGNORECASE,
-    `regex`; `body` the alternation of `alternatives`) has no match: `body` alone, searched
-    with the standard `re`, case-sensitive, in the lower-cased text; the `regex` pattern
-    decides when this one matches.
+    r"""A quick test that rules out most texts where a `regex` pattern (IGNORECASE) that can
+    only match through one of `alternatives` (`(?<!\w)(?:...)(?!\w)`, `^\s*...`) has no
+    match: their alternation `body` alone, searched with the standard `re`, case-sensitive, in
+    the lower-cased text; the `regex` pattern decides when this one matches.
 
     Why it never misses a match: `body` is made of literal letters (lower-case, as in the
-    vocabulary), spaces, punctuation, `\s`, `?`, groups and alternations. For every letter of
+    vocabulary), spaces, punctuation, `\s`, `\d`, `?`, `*`, `{n}`, groups and alternations
+    (tests/test_counts.py checks the vocabulary for that). For every letter of
     the vocabulary, the characters IGNORECASE matches to it are those that lower-case to it,
     plus "İ" for "i" and "ſ" for "s" (tests/test_counts.py checks every code point), so without
     those the lower-cased text holds the match's letters; `\s` in `re` takes every character
@@ -139,6 +140,7 @@ class _Superset:
     """
 
     def __init__(self, alternatives: list[str]) -> None:
+        self.alternatives = tuple(alternatives)
         # One flat alternation (no named groups): `re` then skips ahead to the first letters.
         self._search = re.compile(vocab.alternation(alternatives).replace(r"\d", ".")).search
 

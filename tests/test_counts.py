@@ -217,3 +217,18 @@ def test_status_cues_match_the_unskipped_blanking(pieces: list[str]) -> None:
         expected = [m.lastgroup for m in stage._cue.finditer(blanked) if m.lastgroup]
     assert stage._status_cues(segment) == tuple(expected)
     assert stage._read_status_cues(segment) == tuple(expected)
+
+
+def test_superset_alternatives_use_only_the_syntax_their_proof_covers() -> None:
+    """`_Superset`'s argument holds for lower-case letters, spaces, punctuation, `\\s`, `\\d`,
+    `?`, `*`, `{n}`, groups, alternations and classes of punctuation."""
+    import regex
+
+    stage = _stage()
+    supersets = [value for value in vars(stage).values() if value.__class__.__name__ == "_Superset"]
+    assert len(supersets) == 7
+    for superset in supersets:
+        for alternative in superset.alternatives:
+            rest = regex.sub(r"\\[sd][*?]?|\{\d+\}|[?()|]|\[[^\]\w]*\]", "", alternative)
+            assert "\\" not in rest and not any(c in "[].^$+*{}" for c in rest), alternative
+            assert rest == rest.lower(), alternative

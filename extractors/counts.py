@@ -29,7 +29,7 @@ from extractors import vocab
 from extractors.numbers import (
     UNLOWERED_CASE_VARIANTS,
     NumberMatch,
-    lower_same_length,
+    lowered,
     qualified,
     written_numbers,
 )
@@ -436,7 +436,7 @@ class CountsStage:
     # ------------------------------------------------------------------ the stage
     def __call__(self, doc: Document, earlier: Records) -> list[ModelCount]:
         text = doc.content
-        low = lower_same_length(text)
+        low = lowered(text)  # shared with the number scan
         self._memo = _Memo()
         results: list[ModelCount] = []
         carried: str | None = None  # the head status of the last list, for items without a cue

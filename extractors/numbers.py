@@ -153,6 +153,22 @@ def lower_same_length(text: str) -> str:
     return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
 
 
+# The last text lower-cased, and its lower case: the scan and the counts stage both read the
+# lower case of the same document. Kept like `_last_scan` (identity, one tuple).
+_last_lowered: tuple[str, str] | None = None
+
+
+def lowered(text: str) -> str:
+    """`lower_same_length(text)`, computed once for the latest text."""
+    global _last_lowered
+    cached = _last_lowered
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    low = lower_same_length(text)
+    _last_lowered = (text, low)
+    return low
+
+
 def read_digits(text: str) -> int:
     """`1.635` → 1635, `06` → 6 (the dot is the thousands separator in Vietnamese)."""
     return int(text.replace(".", ""))
@@ -259,7 +275,7 @@ def _scan(text: str) -> tuple[list[int], list[WrittenNumber]]:
         WrittenNumber(match.start(), match.end(), read_digits(match.group()), None, False)
         for match in digit_pattern().finditer(text)
     ]
-    low = lower_same_length(text)
+    low = lowered(text)
     vague = _vague_prefixes()
     for match in word_number_runs(low):  # here too the group is the whole match
         words = match.group()

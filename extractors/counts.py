@@ -82,6 +82,11 @@ _MODEL_ABBREVIATION = "MH"
 _MODEL_WORD = regex.compile(
     "|".join([*map(regex.escape, _MODEL_WORDS), f"(?-i:{_MODEL_ABBREVIATION})"]), regex.IGNORECASE
 )
+# Every counted noun opens with a model word or "MH" (tests/test_counts.py checks the
+# vocabulary), so where one follows a number, the lower-cased text shows spaces and then one of
+# these letters (their case variants all lower-case to them): a cheap test before `_noun`.
+_NOUN_INITIALS = "".join(sorted({word[0] for word in (*_MODEL_WORDS, _MODEL_ABBREVIATION.lower())}))
+_NOUN_START = re.compile(rf"\s*[{_NOUN_INITIALS}]")  # standard `re`, on lower-cased text
 # The characters that IGNORECASE matches to a letter of the vocabulary and that lower-casing
 # (`lower_same_length`) does not turn into it (see numbers.UNLOWERED_CASE_VARIANTS).
 _UNLOWERED_CASE_VARIANTS = _DOTTED_I, _LONG_S = UNLOWERED_CASE_VARIANTS
@@ -277,13 +282,13 @@ class CountsStage:
         )
 
     # ------------------------------------------------------------------ per sentence
-    def _mentions(self, text: str, start: int, end: int) -> list[_Mention]:
+    def _mentions(self, text: str, low: str, start: int, end: int) -> list[_Mention]:
         mentions: list[_Mention] = []
         may_have_noun_first: bool | None = None  # looked for once, at the first number without a noun
         # What `find_numbers(..., nouns_follow=True)` gives, qualified only when kept: most
         # numbers have no noun after them, and their qualifier would be thrown away.
         for written in written_numbers(text, start, end, nouns_follow=True):
-            noun = self._noun.match(text, written.end, end)
+            noun = self._noun.match(text, written.end, end) if _NOUN_START.match(low, written.end, end) else None
             if not noun:
                 if may_have_noun_first is None:
                     may_have_noun_first = self._noun_first_anywhere.search(text, start, end) is not None
@@ -450,7 +455,7 @@ class CountsStage:
                 carried = carried if opens_list else None
                 continue
             mentions = [
-                m for m in self._mentions(text, s_start, s_end) if not self._refused(text, s_start, m, s_end)
+                m for m in self._mentions(text, low, s_start, s_end) if not self._refused(text, s_start, m, s_end)
             ]
             if not mentions:
                 items, carried = self._list_without_counts(text, low, s_start, s_end, opens_list, carried)

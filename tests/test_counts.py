@@ -232,3 +232,26 @@ def test_superset_alternatives_use_only_the_syntax_their_proof_covers() -> None:
             rest = regex.sub(r"\\[sd][*?]?|\{\d+\}|[?()|]|\[[^\]\w]*\]", "", alternative)
             assert "\\" not in rest and not any(c in "[].^$+*{}" for c in rest), alternative
             assert rest == rest.lower(), alternative
+
+
+def test_counted_nouns_open_with_a_model_word() -> None:
+    """The premise of `_NOUN_START`."""
+    from extractors import counts, vocab
+
+    for noun in vocab.load("counts")["model_nouns"]:
+        assert noun.startswith((*counts._MODEL_WORDS, f"(?-i:{counts._MODEL_ABBREVIATION})")), noun
+    assert counts._NOUN_START.pattern == r"\s*[mđ]"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "MÔ HÌNH", "Điển Hình", "\x1c", "\u3000", "5", " 12 "]), max_size=10))
+def test_noun_start_never_misses_a_noun(pieces: list[str]) -> None:
+    from extractors import counts
+    from extractors.numbers import lower_same_length
+
+    text = "".join(pieces)
+    low = lower_same_length(text)
+    stage = _stage()
+    for at in range(len(text) + 1):
+        if stage._noun.match(text, at, len(text)):
+            assert counts._NOUN_START.match(low, at, len(text))

@@ -126,3 +126,44 @@ def test_reads_leading_zeros(n: int, zeros: int) -> None:
 def test_decimals_and_percentages_are_never_counts(whole: int, decimal: int) -> None:
     assert find_numbers(f"đạt {whole},{decimal}% chỉ tiêu") == []
     assert find_numbers(f"{whole}% mô hình") == []
+
+
+_RUN_PIECES = ["hai", "mươi", "năm", "ba", "trăm", "một", "không", "x", "a", " ", "  ", "\n", "-", "1", ".", "mốt", "ban",
+               "ức", "ê", "\u0301", "_"]
+
+
+@given(st.lists(st.sampled_from(_RUN_PIECES), max_size=20))
+def test_word_number_runs_are_the_patterns_matches(pieces: list[str]) -> None:
+    from extractors.numbers import word_number_pattern, word_number_runs
+
+    low = "".join(pieces)
+    assert [m.span() for m in word_number_runs(low)] == [m.span() for m in word_number_pattern().finditer(low)]
+
+
+_QUALIFIED_PIECES = ["gần", "GẦN", "khoảng", "Hơn", "trên", "ít nhất", "không dưới", "tối đa", "chưa tİ", "ſ", " ", "  ",
+                     "\n", "x", "12", "1.635", "mô hình", ",", "İ", "xấp xỉ", "ĐẾN"]
+
+
+@given(st.lists(st.sampled_from(_QUALIFIED_PIECES), max_size=14), st.data())
+def test_qualified_numbers_match_the_qualifier_search(pieces: list[str], data: st.DataObject) -> None:
+    """`qualified` skips the regex when the window cannot hold a qualifier: same result."""
+    from extractors.numbers import (
+        NumberMatch,
+        _qualifier_before,
+        qualified,
+        qualifier_code,
+        written_numbers,
+    )
+
+    text = "".join(pieces)
+    start = data.draw(st.integers(0, len(text)))
+    for number in written_numbers(text, start):
+        qual = _qualifier_before().search(text, max(start, number.start - 24), number.start)
+        expected = NumberMatch(
+            value=number.value,
+            qualifier=qualifier_code(qual.group("qual") if qual else None),
+            start=number.start,
+            end=number.end,
+            qualifier_start=qual.start() if qual else number.start,
+        )
+        assert qualified(text, number, start) == expected

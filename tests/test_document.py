@@ -139,3 +139,14 @@ def test_fast_sentence_split_reads_abbreviations_and_ellipses() -> None:
         "Năm sau tăng thêm!",
         "Vậy?",
     ]
+
+
+def test_the_quick_test_for_dirty_text_flags_exactly_what_cleaning_changes() -> None:
+    # `clean_text` skips its substitutions when this one search finds nothing: it must find
+    # every character a substitution acts on, and (to stay cheap to reason about) only those.
+    from pipeline.document import _CONTROL, _INVISIBLE, _NEEDS_SUBSTITUTION, _ODD_SPACE
+
+    for code in range(0x10000):
+        char = chr(code)
+        substituted = char == "\r" or any(p.match(char) for p in (_INVISIBLE, _CONTROL, _ODD_SPACE))
+        assert bool(_NEEDS_SUBSTITUTION.match(char)) == substituted, hex(code)

@@ -141,6 +141,16 @@ def underthesea_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     n = len(text)
+
+    def close_sentence(end: int) -> int:
+        """Ends the open sentence at `end`; returns where the next one starts (past spaces)."""
+        sentence = text[start:end].strip()
+        if sentence:
+            sentences.append(sentence)
+        while end < n and text[end] in " \t\n\r":
+            end += 1
+        return end
+
     stop = _SPLITTER_STOP.search(text)
     while stop is not None:
         i = stop.start()
@@ -153,25 +163,15 @@ def underthesea_sentences(text: str) -> list[str]:
                 while after < n and text[after] in " \t":
                     after += 1
                 if after >= n or text[after].isupper():
-                    sentence = text[start:dot_end].strip()
-                    if sentence:
-                        sentences.append(sentence)
-                    while dot_end < n and text[dot_end] in " \t\n\r":
-                        dot_end += 1
-                    start = dot_end
+                    start = dot_end = close_sentence(dot_end)
                 stop = _SPLITTER_STOP.search(text, dot_end)
                 continue
         if splitter._is_sentence_boundary(text, i):
             end = i + 1
             while end < n and text[end] in ends:
                 end += 1
-            sentence = text[start:end].strip()
-            if sentence:
-                sentences.append(sentence)
-            while end < n and text[end] in " \t\n\r":
-                end += 1
-            start = end
-            stop = _SPLITTER_STOP.search(text, end)
+            start = close_sentence(end)
+            stop = _SPLITTER_STOP.search(text, start)
             continue
         stop = _SPLITTER_STOP.search(text, i + 1)
     final = text[start:].strip()

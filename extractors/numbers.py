@@ -316,16 +316,12 @@ def written_numbers(
     end = len(text) if end is None else end
     starts, written = _scan(text)
     ambiguous = _never_alone() if nouns_follow else _ambiguous_alone()
-    found: list[WrittenNumber] = []
-    for number in written[bisect.bisect_left(starts, start) :]:
-        if number.start >= end:
-            break
-        if number.end > end:
-            continue
-        if number.words is not None and (number.vague or number.words in ambiguous):
-            continue
-        found.append(number)
-    return found
+    first = bisect.bisect_left(starts, start)
+    return [
+        number
+        for number in written[first : bisect.bisect_left(starts, end, first)]  # start <= n.start < end
+        if number.end <= end and (number.words is None or not (number.vague or number.words in ambiguous))
+    ]
 
 
 def qualified(text: str, number: WrittenNumber, start: int = 0) -> NumberMatch:

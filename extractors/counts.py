@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import regex
 
@@ -227,8 +228,10 @@ class _Memo:
     fields: dict[str, tuple[str, int] | None] = dataclasses.field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Mention:
+class _Mention(NamedTuple):
+    """A number followed (or preceded) by a counted noun. A named tuple: immutable, and built
+    faster than a frozen dataclass (one per count)."""
+
     number: NumberMatch
     # After the noun and its "Dân vận khéo" tail; for "Tổng số mô hình đăng ký: 1.250" (noun
     # first), right after the number.

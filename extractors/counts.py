@@ -56,6 +56,7 @@ _FIELD_NAME_HEAD = regex.compile(
     rf"(?<!\w){_FIELD_WORD}\s+(?:(?!(?<!\w)(?:đã|được|có|với|là|đang|gồm|trong|đăng ký|công nhận)(?!\w))[^;:.,\d“”\"])+",
     regex.IGNORECASE,
 )
+_SPACES_AND_STOPS = " \t\n.,;:"
 # After a bare list item's number: a separator, the end, or the ")" of "(22)".
 _ITEM_END = regex.compile(r"\s*(?:mô hình)?\s*\)?\s*(?:[;,.|]|\s(?:và|còn)\s|\s[-–]\s|$)", regex.IGNORECASE)
 # "5 về cải cách hành chính": the item's field named after its number.
@@ -415,6 +416,10 @@ class CountsStage:
 
     def _field_after_noun(self, post: str) -> tuple[str, str] | None:
         """`... mô hình thuộc lĩnh vực kinh tế`, `... mô hình văn hóa - xã hội`, `trên các lĩnh vực`."""
+        # Every answer below comes from words matched in `post`, and IGNORECASE matches no letter
+        # to a space or a stop: most posts are "" or "." ("... 451 mô hình, ...", "... mô hình.").
+        if not post.strip(_SPACES_AND_STOPS):
+            return None
         # Both "all fields" tests look inside `post`: one superset test rules both out.
         all_fields_maybe = self._all_fields_maybe.may_match(post)
         if all_fields_maybe and self._all_fields.match(post.strip()):

@@ -267,3 +267,11 @@ def test_noun_start_never_misses_a_noun(pieces: list[str]) -> None:
     for at in range(len(text) + 1):
         if stage._noun.match(text, at, len(text)):
             assert counts._NOUN_START.match(low, at, len(text))
+
+
+@given(st.text(alphabet=" \t\n.,;:", max_size=12))
+def test_a_post_of_spaces_and_stops_names_no_field(post: str) -> None:
+    """Why `_field_after_noun` answers None at once for such a post: nothing it matches can be there."""
+    stage = _stage()
+    assert not stage._all_fields.search(post) and not stage._field_phrase.search(post)
+    assert not stage._field_keyword.search(post)

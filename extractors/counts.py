@@ -30,6 +30,7 @@ from extractors import vocab
 from extractors.numbers import (
     UNLOWERED_CASE_VARIANTS,
     NumberMatch,
+    by_first_letter,
     lowered,
     qualified,
     written_numbers,
@@ -261,11 +262,11 @@ class CountsStage:
         # One pattern, a named group per field in the vocabulary's order: the leftmost keyword
         # wins, and at one position the field listed first.
         field_groups = "|".join(
-            f"(?P<{field}>{vocab.alternation(keys)})" for field, keys in words["fields"].items()
+            f"(?P<{field}>{by_first_letter(keys)})" for field, keys in words["fields"].items()
         )
         self._field_keyword = regex.compile(rf"(?<!\w)(?:{field_groups})(?!\w)", flags)
         self._field_keyword_maybe = _Superset([k for keys in words["fields"].values() for k in keys])
-        all_keywords = vocab.alternation([k for keys in words["fields"].values() for k in keys])
+        all_keywords = by_first_letter([k for keys in words["fields"].values() for k in keys])
         self._verb_in_field_name = regex.compile(
             rf"(?<!\w)(?:{'|'.join(_FIELD_VERBS)})\s+(?:[\w-]+\s+){{0,2}}?(?:{all_keywords})(?!\w)", flags
         )

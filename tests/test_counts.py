@@ -275,3 +275,24 @@ def test_a_post_of_spaces_and_stops_names_no_field(post: str) -> None:
     stage = _stage()
     assert not stage._all_fields.search(post) and not stage._field_phrase.search(post)
     assert not stage._field_keyword.search(post)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FIELD_PIECES), max_size=12))
+def test_field_keywords_grouped_by_first_letter_match_as_the_flat_alternation(pieces: list[str]) -> None:
+    import regex
+
+    from extractors import vocab
+
+    words = vocab.load("counts")
+    flat_groups = "|".join(f"(?P<{field}>{vocab.alternation(keys)})" for field, keys in words["fields"].items())
+    flat = regex.compile(rf"(?<!\w)(?:{flat_groups})(?!\w)", regex.IGNORECASE)
+    flat_any = regex.compile(
+        rf"(?<!\w)(?:{vocab.alternation([k for keys in words['fields'].values() for k in keys])})(?!\w)", regex.IGNORECASE
+    )
+    text = "".join(pieces)
+    stage = _stage()
+    assert [(m.span(), m.lastgroup) for m in stage._field_keyword.finditer(text)] == [
+        (m.span(), m.lastgroup) for m in flat.finditer(text)
+    ]
+    assert [m.span() for m in stage._any_field_keyword.finditer(text)] == [m.span() for m in flat_any.finditer(text)]

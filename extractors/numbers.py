@@ -133,7 +133,7 @@ def _qualifier_anywhere() -> re.Pattern[str]:
     """The qualifier words alone, for lower-cased text: rules out most windows before
     `_qualifier_before` runs (see `qualified`)."""
     v = _vocab()
-    return re.compile(vocab.alternation([w for ws in v["qualifiers"].values() for w in ws], escape=True))
+    return re.compile(by_first_letter([w for ws in v["qualifiers"].values() for w in ws], escape=True))
 
 
 # The characters that IGNORECASE (`regex`) matches to a letter of the vocabularies and that

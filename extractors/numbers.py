@@ -37,11 +37,36 @@ def _vocab() -> dict:  # type: ignore[type-arg]
 
 
 
+def by_first_letter(patterns: list[str], *, escape: bool = False) -> str:
+    """`vocab.alternation(patterns, escape=escape)`, the entries grouped by their first letter:
+    "(?:b(?:(?:ốn)|(?:a))|c(?:(?:hín))|...)". At a letter of the text the engine then tries one
+    group instead of every entry (the number words in a sixth less time, field keywords in half).
+
+    Why the same matches: within a group the entries keep their order (longest first), and
+    where the flat alternation tries an entry of another group, that entry fails at its first
+    letter, which cannot match the same character (the vocabularies' letters never match one
+    another, even case-insensitively: tests/test_counts.py). Entries that do not all open with
+    a letter that no quantifier follows, or that hold a "|", are left as `vocab.alternation` has them.
+    """
+    entries = sorted(set(patterns), key=len, reverse=True)  # as `vocab.alternation` orders them
+    if not escape and not all(_opens_with_a_letter(entry) for entry in entries):
+        return vocab.alternation(patterns)
+    groups: dict[str, list[str]] = {}
+    for entry in entries:
+        rest = regex.escape(entry[1:]) if escape else entry[1:]
+        groups.setdefault(entry[0], []).append(f"(?:{rest})")
+    return "(?:" + "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items()) + ")"
+
+
+def _opens_with_a_letter(entry: str) -> bool:
+    return entry[:1].isalpha() and entry[1:2] not in ("?", "*", "+", "{") and "|" not in entry
+
+
 @cache
 def _word_number_pattern() -> str:
     v = _vocab()
     words = [*v["units"], v["tens_word"], v["ten"], v["hundred"], *v["thousands"], v["million"], *v["fillers"]]
-    word = vocab.alternation(words, escape=True)
+    word = by_first_letter(words, escape=True)
     # A run of number words, separated by single spaces.
     return rf"(?:{word})(?:\s(?:{word}))*"
 
@@ -108,7 +133,7 @@ def _qualifier_anywhere() -> re.Pattern[str]:
     """The qualifier words alone, for lower-cased text: rules out most windows before
     `_qualifier_before` runs (see `qualified`)."""
     v = _vocab()
-    return re.compile(vocab.alternation([w for ws in v["qualifiers"].values() for w in ws], escape=True))
+    return re.compile(by_first_letter([w for ws in v["qualifiers"].values() for w in ws], escape=True))
 
 
 # The characters that IGNORECASE (`regex`) matches to a letter of the vocabularies and that
@@ -284,7 +309,10 @@ def _scan(text: str) -> tuple[list[int], list[WrittenNumber]]:
             continue
         before = low[max(0, match.start() - 12) : match.start()].split()
         found.append(WrittenNumber(match.start(), match.end(), parsed, words, bool(before) and before[-1] in vague))
-    found.sort(key=lambda n: n.start)
+    # By start, compared as tuples: no two numbers start at one character (a digit match opens
+    # with a digit, a word run with a letter, and each pattern's matches do not overlap), so the
+    # comparison never goes past `start`, and no key function is called per number.
+    found.sort()
     starts = [n.start for n in found]
     _last_scan = (text, starts, found)
     return starts, found
@@ -298,16 +326,12 @@ def written_numbers(
     end = len(text) if end is None else end
     starts, written = _scan(text)
     ambiguous = _never_alone() if nouns_follow else _ambiguous_alone()
-    found: list[WrittenNumber] = []
-    for number in written[bisect.bisect_left(starts, start) :]:
-        if number.start >= end:
-            break
-        if number.end > end:
-            continue
-        if number.words is not None and (number.vague or number.words in ambiguous):
-            continue
-        found.append(number)
-    return found
+    first = bisect.bisect_left(starts, start)
+    return [
+        number
+        for number in written[first : bisect.bisect_left(starts, end, first)]  # start <= n.start < end
+        if number.end <= end and (number.words is None or not (number.vague or number.words in ambiguous))
+    ]
 
 
 def qualified(text: str, number: WrittenNumber, start: int = 0) -> NumberMatch:

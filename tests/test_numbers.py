@@ -167,3 +167,20 @@ def test_qualified_numbers_match_the_qualifier_search(pieces: list[str], data: s
             qualifier_start=qual.start() if qual else number.start,
         )
         assert qualified(text, number, start) == expected
+
+
+_WORD_PIECES = [*_RUN_PIECES, "bốn", "bảy", "bẩy", "tư", "tám", "triệu", "nghìn", "ngàn", "nhăm", "lăm", "lẻ", "linh",
+                "mười", "chín", "sáu", "b", "ng", "tr"]
+
+
+@given(st.lists(st.sampled_from(_WORD_PIECES), max_size=16))
+def test_number_words_grouped_by_first_letter_match_as_the_flat_alternation(pieces: list[str]) -> None:
+    import re
+
+    from extractors import numbers, vocab
+
+    v = numbers._vocab()
+    words = [*v["units"], v["tens_word"], v["ten"], v["hundred"], *v["thousands"], v["million"], *v["fillers"]]
+    flat = re.compile(rf"(?:{vocab.alternation(words, escape=True)})(?:\s(?:{vocab.alternation(words, escape=True)}))*(?!\w)")
+    low = "".join(pieces)
+    assert [m.span() for m in numbers._word_run_anywhere().finditer(low)] == [m.span() for m in flat.finditer(low)]

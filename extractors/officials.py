@@ -234,7 +234,9 @@ class _Sentence:
     offset: int  # of `text` in the document
     words: list[str]
     keys: list[str]  # lowercased, new tone placement: what vocabulary is compared with
-    spans: list[tuple[int, int]]  # (start, end) of each word in `text`
+    # Each word's match in `text` (its group numbered by the word's kind is the word): where a
+    # word stands is read from it only for the few words recorded, not kept for every word.
+    matches: list[re.Match[str]]
     kinds: list[int]
     heads: dict[int, int] = field(default_factory=dict)  # start token → end token (longest)
     organisations: dict[int, int] = field(default_factory=dict)
@@ -258,8 +260,12 @@ class _Sentence:
     def word(self, i: int) -> str:
         return self.words[i] if 0 <= i < len(self.words) else ""
 
+    def span(self, i: int) -> tuple[int, int]:
+        """(start, end) of word `i` in `text`."""
+        return self.matches[i].span(self.kinds[i])
+
     def span_text(self, start: int, end: int) -> str:
-        return self.text[self.spans[start][0] : self.spans[end - 1][1]]
+        return self.text[self.span(start)[0] : self.span(end - 1)[1]]
 
 
 @dataclass
@@ -456,7 +462,6 @@ class OfficialsStage:
         matches = list(_SPACED_TOKEN.finditer(text))
         kinds = list(map(_LASTINDEX, matches))  # exactly one group matches: never None
         words = list(map(re.Match.group, matches, kinds))
-        spans = list(map(re.Match.span, matches, kinds))
         toned = new_tone_placement(text)
         normal = toned.lower()
         if len(normal) != len(text):  # a rare letter whose lowercase is longer: key word by word
@@ -468,13 +473,13 @@ class OfficialsStage:
             # its slice of the sentence. Lowering the words directly is cheaper than slicing.
             keys = list(map(str.lower, words))
         else:
-            keys = [normal[start:end] for start, end in spans]
+            keys = [normal[start:end] for start, end in map(re.Match.span, matches, kinds)]
         sentence = _Sentence(
             text=text,
             offset=offset,
             words=words,
             keys=keys,
-            spans=spans,
+            matches=matches,
             kinds=kinds,
         )
         sentence.covered = [False] * len(words)
@@ -696,7 +701,7 @@ class OfficialsStage:
             cursor = at + len(word)
             if label.endswith("PER"):
                 person_chars.update(range(at, cursor))
-        return all(offset in person_chars for i in range(start, end) for offset in range(*sentence.spans[i]))
+        return all(offset in person_chars for i in range(start, end) for offset in range(*sentence.span(i)))
 
     # ------------------------------------------------------------------ titles
     def _title_start(self, sentence: _Sentence, i: int) -> int | None:
@@ -1024,8 +1029,8 @@ class OfficialsStage:
         mentions.append(
             _Mention(
                 name=sentence.span_text(start, end),
-                start=sentence.offset + sentence.spans[start][0],
-                end=sentence.offset + sentence.spans[end - 1][1],
+                start=sentence.offset + sentence.span(start)[0],
+                end=sentence.offset + sentence.span(end - 1)[1],
                 titles=titles,
                 rule=rule,
                 ranks=ranks,

@@ -34,8 +34,8 @@ from pathlib import Path
 import regex
 
 from extractors import vocab
-from extractors.dates import FigureFinder, is_page_chrome, lowered, title_span
 from extractors.dates import body_end as body_end_of
+from extractors.dates import figure_sentences, is_page_chrome, lowered, title_span
 from pipeline.document import Document
 from schemas.records import ArticlePlace, DateMention, PlaceMention, Records
 
@@ -379,7 +379,6 @@ class PlacesStage:
         self._agency_head = regex.compile(rf"(?<!\w){vocab.alternation(words['agency_heads'])}")
         self._subject_verb = regex.compile(rf"(?<!\w){vocab.alternation(words['subject_verbs'])}(?!\w)")
         self._merger_sign = regex.compile(vocab.alternation(words["merger_signs"]))
-        self._figures = FigureFinder()
         # What may stand before the subject of an opening sentence: the day, a venue, a span.
         self._opening = regex.compile(
             r"(?:\([^()\n]{2,40}\)\s*[-–]\s*)?"  # a paper's name before the lead: `(Báo Quảng Ngãi) - `
@@ -750,10 +749,16 @@ class PlacesStage:
         if lead is not None:
             vote(self._subject_scope(search, low, *lead, evidence, scores, 3.0, "lead", central))
         # The first four sentences before the body's end that state a count, each up to its first count.
-        for voted, (index, figure) in enumerate(self._figures.first_per_sentence(low, doc.sentences)):
-            start = doc.sentences[index][0]
-            if start >= body_end or voted >= 4:
+        # They are the ones `dates` found (`figure_sentences`, read in the lower-cased body rather
+        # than in `low`), and the same: a count is a unit word and the number before it on the
+        # same line; neither holds a letter that the tone placement or the title case of `search`
+        # changes in lower case (`mô hình`, `mười`, digits; `\w` is a letter in either placement),
+        # furniture lines (blank in the body) hold no sentence, and a sentence of the body ends
+        # before `body_end`, the start of a line.
+        for voted, (index, figure) in enumerate(figure_sentences(doc)):
+            if voted >= 4:
                 break
+            start = doc.sentences[index][0]
             vote(self._subject_scope(search, low, start, figure, evidence, scores, 2.0, "figure", central))
         if not votes:
             national = self._scope_words.search(low, 0, body_end)

@@ -378,3 +378,20 @@ def test_the_possessive_run_sweep_finds_the_plain_patterns_runs(pieces: list[str
     plain = regex.compile(rf"{word}(?:[^\S\n]+(?:[-–][^\S\n]+)?{word})*")
     text = "".join(pieces)
     assert [m.span() for m in _places_stage()._run.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+_FIGURE_PIECES = ["Toàn tỉnh có ", "TOÀN HUYỆN CÓ ", "hoà ", "Thuỷ ", "12", "1.280", "mười", "hai", " ", "  ", "\n",
+                  ". ", "mô hình", "MÔ HÌNH", "MH", "điển hình", "“", "Cỡ chữ: 12 mô hình", "Tin liên quan",
+                  "Lượt xem: 3 mô hình", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FIGURE_PIECES), max_size=30))
+def test_the_figure_sentences_of_dates_are_those_places_would_read_in_its_own_copy(pieces: list[str]) -> None:
+    from extractors.dates import FigureFinder, body_end, figure_sentences
+
+    doc = Document.from_text("".join(pieces))
+    # What `places` read before it shared `dates`' figures: its own lower-cased searchable copy of
+    # the whole text, the sentences before the body's end.
+    own = FigureFinder().first_per_sentence(lowered(searchable(doc.text)), doc.sentences)
+    assert figure_sentences(doc) == [(i, f) for i, f in own if doc.sentences[i][0] < body_end(doc)]

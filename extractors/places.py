@@ -810,11 +810,14 @@ class PlacesStage:
             colon = low.find(":", start, end)
             limit = colon if colon > 0 else end
         cues: list[_Scope] = []
-        for match in self._scope_words.finditer(low, skip, end if where != "lead" else limit):
-            level = match.lastgroup or "province"
+        # The cue that starts first is chosen, so of the level words only their first match can be:
+        # the others start after it.
+        words = self._scope_words.search(low, skip, end if where != "lead" else limit)
+        if words is not None:
+            level = words.lastgroup or "province"
             if level == "city":  # `toàn thành phố`: the province itself for a centrally-run city
                 level = "province" if central else "district"
-            cues.append(_Scope(level, None, match.start(), match.end(), weight, f"{where}_words"))
+            cues.append(_Scope(level, None, words.start(), words.end(), weight, f"{where}_words"))
         national = self._national_organ.search(search, skip, limit)
         if national is not None:
             cues.append(_Scope("national", "Việt Nam", national.start(), national.end(), weight,

@@ -741,6 +741,13 @@ class PlacesStage:
             if current is None or (scope.level == "agency" and scope.rule.startswith("lead")):
                 best_of_level[scope.level] = scope
 
+        def decided(remaining: float) -> bool:
+            # Whether the leading level stays ahead of every other whatever `remaining` weight goes
+            # to one of them: the votes still to come can then change neither the level nor its
+            # cue (a figure's cue never replaces a level's first cue).
+            leader, runner_up = [*sorted(votes.values(), reverse=True), 0.0, 0.0][:2]
+            return leader - runner_up > remaining
+
         central = province in self.gaz.central
         title_span_ = title_span(doc)
         if title_span_ is not None:
@@ -756,7 +763,7 @@ class PlacesStage:
         # furniture lines (blank in the body) hold no sentence, and a sentence of the body ends
         # before `body_end`, the start of a line.
         for voted, (index, figure) in enumerate(figure_sentences(doc)):
-            if voted >= 4:
+            if voted >= 4 or decided(remaining=2.0 * (4 - voted)):
                 break
             start = doc.sentences[index][0]
             vote(self._subject_scope(search, low, start, figure, evidence, scores, 2.0, "figure", central))

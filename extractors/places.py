@@ -762,8 +762,9 @@ class PlacesStage:
         # changes in lower case (`mô hình`, `mười`, digits; `\w` is a letter in either placement),
         # furniture lines (blank in the body) hold no sentence, and a sentence of the body ends
         # before `body_end`, the start of a line.
-        for voted, (index, figure) in enumerate(figure_sentences(doc)):
-            if voted >= 4 or decided(remaining=2.0 * (4 - voted)):
+        figures = figure_sentences(doc)[:4]
+        for voted, (index, figure) in enumerate(figures):
+            if decided(remaining=2.0 * (len(figures) - voted)):
                 break
             start = doc.sentences[index][0]
             vote(self._subject_scope(search, low, start, figure, evidence, scores, 2.0, "figure", central))

@@ -329,11 +329,11 @@ class PlacesStage:
         )
         self._name_first_words = frozenset(key.split()[0] for key in self._all_names)
         self._run_openers = self._name_first_words | self._organ_words_lower | self._unit_tokens
-        # A one-word run is read only if it is an organ's word, a unit word's first word or a whole
-        # name: one set lookup for the ~40 such runs (mostly a sentence's first word) per article.
-        self._one_word_runs = (
-            self._organ_words_lower | self._unit_tokens | {key for key in self._all_names if " " not in key}
-        )
+        # A one-word run is read only if it is a whole name: one set lookup for the ~40 such runs
+        # (mostly a sentence's first word) per article. `_read_run` finds a place in a one-word run
+        # only by looking the word up as a name (after a unit word before it, or bare), so an organ's
+        # word or a unit word alone (`Báo cáo`, `Tỉnh ủy`, ~4 runs per article) would find none.
+        self._one_word_runs = frozenset(key for key in self._all_names if " " not in key)
         # For each first word of a known name, the lengths in words of the names it starts (up to six,
         # the longest `_starts_with_name` tries): only those prefixes of a run are joined and looked up.
         name_sizes: dict[str, set[int]] = defaultdict(set)

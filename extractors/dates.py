@@ -273,7 +273,8 @@ _DATE_RANGE_BEFORE = _Before(rf"\d{{4}}{_H}*[-–—]{_H}*$")
 class FigureFinder:
     """Finds statements of a count of models (`1.635 mô hình`, `mười hai mô hình`).
 
-    Anchored on the unit words, then the number is read just before them; shared with `places`.
+    Anchored on the unit words, then the number is read just before them. `figure_sentences` reads a
+    document once for both `dates` and `places`.
     """
 
     def __init__(self) -> None:
@@ -327,6 +328,27 @@ class FigureFinder:
     def _states_count(self, low: str, unit_start: int) -> bool:
         """Whether a number stands right before the unit word at `unit_start`."""
         return self._number_before.search(low, max(0, unit_start - 30), unit_start) is not None
+
+
+@_remembered_for_last_document
+def lowered_body(doc: Document) -> str:
+    """The article's body (`doc.content` up to `body_end`) in lower case, offsets kept."""
+    return lowered(doc.content[: body_end(doc)])
+
+
+@functools.cache
+def _figure_finder() -> FigureFinder:
+    return FigureFinder()
+
+
+@_remembered_for_last_document
+def figure_sentences(doc: Document) -> list[tuple[int, int]]:
+    """For each sentence of the body that states a count, in order: its index and its first count.
+
+    Read once per document for `dates` (the period each figure sentence votes for) and `places`
+    (the level named before the first counts).
+    """
+    return list(_figure_finder().first_per_sentence(lowered_body(doc), doc.sentences))
 
 
 @dataclass
@@ -519,13 +541,12 @@ class DatesStage:
         self._quarter = regex.compile(rf"(?<!\w)quý{_H}+(?:i{{1,3}}|iv|[1-4]){_H}*(?:/|năm){_H}*(?P<y>{YEAR})(?!\d)")
         self._comparison_before = _Before(rf"{vocab.alternation(periods['comparison_cues'])}\s*$")
         self._subset_before = _Before(rf"(?<!\w){vocab.alternation(periods['subset_cues'])}\s*,?\s*$")
-        self._figures = FigureFinder()
 
     # ------------------------------------------------------------------ stage
     def __call__(self, doc: Document, earlier: Records) -> list[DateMention | PeriodMention]:
         layout = _layout(doc)
         text = doc.text
-        low = lowered(doc.content[: layout.body_end])
+        low = lowered_body(doc)
         tokens = self._date_tokens(low)
 
         publish, publish_mention, taken = self._publish_date(doc, layout, low, tokens)
@@ -833,7 +854,7 @@ class DatesStage:
         # sentences are found from the figures (an article has far more sentences than figures);
         # sentence spans are sorted and disjoint, so a figure lies in at most one.
         sentences = doc.sentences
-        for index, figure in self._figures.first_per_sentence(low, sentences):
+        for index, figure in figure_sentences(doc):
             start, end = sentences[index]
             inside = [p for p in usable if start <= p.start < end]
             if inside:

@@ -34,8 +34,8 @@ from pathlib import Path
 import regex
 
 from extractors import vocab
-from extractors.dates import FigureFinder, is_page_chrome, lowered, title_span
 from extractors.dates import body_end as body_end_of
+from extractors.dates import figure_sentences, is_page_chrome, lowered, title_span
 from pipeline.document import Document
 from schemas.records import ArticlePlace, DateMention, PlaceMention, Records
 
@@ -329,11 +329,11 @@ class PlacesStage:
         )
         self._name_first_words = frozenset(key.split()[0] for key in self._all_names)
         self._run_openers = self._name_first_words | self._organ_words_lower | self._unit_tokens
-        # A one-word run is read only if it is an organ's word, a unit word's first word or a whole
-        # name: one set lookup for the ~40 such runs (mostly a sentence's first word) per article.
-        self._one_word_runs = (
-            self._organ_words_lower | self._unit_tokens | {key for key in self._all_names if " " not in key}
-        )
+        # A one-word run is read only if it is a whole name: one set lookup for the ~40 such runs
+        # (mostly a sentence's first word) per article. `_read_run` finds a place in a one-word run
+        # only by looking the word up as a name (after a unit word before it, or bare), so an organ's
+        # word or a unit word alone (`Báo cáo`, `Tỉnh ủy`, ~4 runs per article) would find none.
+        self._one_word_runs = frozenset(key for key in self._all_names if " " not in key)
         # For each first word of a known name, the lengths in words of the names it starts (up to six,
         # the longest `_starts_with_name` tries): only those prefixes of a run are joined and looked up.
         name_sizes: dict[str, set[int]] = defaultdict(set)
@@ -379,7 +379,6 @@ class PlacesStage:
         self._agency_head = regex.compile(rf"(?<!\w){vocab.alternation(words['agency_heads'])}")
         self._subject_verb = regex.compile(rf"(?<!\w){vocab.alternation(words['subject_verbs'])}(?!\w)")
         self._merger_sign = regex.compile(vocab.alternation(words["merger_signs"]))
-        self._figures = FigureFinder()
         # What may stand before the subject of an opening sentence: the day, a venue, a span.
         self._opening = regex.compile(
             r"(?:\([^()\n]{2,40}\)\s*[-–]\s*)?"  # a paper's name before the lead: `(Báo Quảng Ngãi) - `
@@ -742,6 +741,13 @@ class PlacesStage:
             if current is None or (scope.level == "agency" and scope.rule.startswith("lead")):
                 best_of_level[scope.level] = scope
 
+        def decided(remaining: float) -> bool:
+            # Whether the leading level stays ahead of every other whatever `remaining` weight goes
+            # to one of them: the votes still to come can then change neither the level nor its
+            # cue (a figure's cue never replaces a level's first cue).
+            leader, runner_up = [*sorted(votes.values(), reverse=True), 0.0, 0.0][:2]
+            return leader - runner_up > remaining
+
         central = province in self.gaz.central
         title_span_ = title_span(doc)
         if title_span_ is not None:
@@ -750,10 +756,17 @@ class PlacesStage:
         if lead is not None:
             vote(self._subject_scope(search, low, *lead, evidence, scores, 3.0, "lead", central))
         # The first four sentences before the body's end that state a count, each up to its first count.
-        for voted, (index, figure) in enumerate(self._figures.first_per_sentence(low, doc.sentences)):
-            start = doc.sentences[index][0]
-            if start >= body_end or voted >= 4:
+        # They are the ones `dates` found (`figure_sentences`, read in the lower-cased body rather
+        # than in `low`), and the same: a count is a unit word and the number before it on the
+        # same line; neither holds a letter that the tone placement or the title case of `search`
+        # changes in lower case (`mô hình`, `mười`, digits; `\w` is a letter in either placement),
+        # furniture lines (blank in the body) hold no sentence, and a sentence of the body ends
+        # before `body_end`, the start of a line.
+        figures = figure_sentences(doc)[:4]
+        for voted, (index, figure) in enumerate(figures):
+            if decided(remaining=2.0 * (len(figures) - voted)):
                 break
+            start = doc.sentences[index][0]
             vote(self._subject_scope(search, low, start, figure, evidence, scores, 2.0, "figure", central))
         if not votes:
             national = self._scope_words.search(low, 0, body_end)
@@ -805,11 +818,14 @@ class PlacesStage:
             colon = low.find(":", start, end)
             limit = colon if colon > 0 else end
         cues: list[_Scope] = []
-        for match in self._scope_words.finditer(low, skip, end if where != "lead" else limit):
-            level = match.lastgroup or "province"
+        # The cue that starts first is chosen, so of the level words only their first match can be:
+        # the others start after it.
+        words = self._scope_words.search(low, skip, end if where != "lead" else limit)
+        if words is not None:
+            level = words.lastgroup or "province"
             if level == "city":  # `toàn thành phố`: the province itself for a centrally-run city
                 level = "province" if central else "district"
-            cues.append(_Scope(level, None, match.start(), match.end(), weight, f"{where}_words"))
+            cues.append(_Scope(level, None, words.start(), words.end(), weight, f"{where}_words"))
         national = self._national_organ.search(search, skip, limit)
         if national is not None:
             cues.append(_Scope("national", "Việt Nam", national.start(), national.end(), weight,

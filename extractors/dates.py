@@ -25,13 +25,13 @@ import functools
 import itertools
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import regex
 
 from extractors import vocab
+from extractors.numbers import remembered_for_last
 from pipeline.document import Document
 from schemas.records import DateMention, PeriodMention, Records
 
@@ -129,31 +129,7 @@ def infer_year(day: int, month: int, publish: dt.date | None, fallback_year: int
     return None
 
 
-_T = TypeVar("_T")
-
-
-def _remembered_for_last_document(compute: Callable[[Document], _T]) -> Callable[[Document], _T]:
-    """`compute`, remembering its result for the last document it was given.
-
-    `dates` and then `places` ask for the title and the body's end of the same document; stages
-    read one document at a time, so remembering one is enough, and memory never grows.
-    """
-    last: tuple[Document, _T] | None = None
-
-    @functools.wraps(compute)
-    def remembered(doc: Document) -> _T:
-        nonlocal last
-        known = last  # read once: another thread may replace it meanwhile
-        if known is not None and known[0] is doc:
-            return known[1]
-        value = compute(doc)
-        last = (doc, value)
-        return value
-
-    return remembered
-
-
-@_remembered_for_last_document
+@remembered_for_last
 def title_span(doc: Document) -> tuple[int, int] | None:
     """The span of the article's title in `doc.text`.
 
@@ -204,7 +180,7 @@ def _looks_like_title(line: str) -> bool:
 _TITLE_MAX = 220  # characters: a longer line is a paragraph
 
 
-@_remembered_for_last_document
+@remembered_for_last
 def body_end(doc: Document) -> int:
     """Where lists of other articles begin (or the end of the text)."""
     text = doc.text
@@ -330,7 +306,7 @@ class FigureFinder:
         return self._number_before.search(low, max(0, unit_start - 30), unit_start) is not None
 
 
-@_remembered_for_last_document
+@remembered_for_last
 def lowered_body(doc: Document) -> str:
     """The article's body (`doc.content` up to `body_end`) in lower case, offsets kept."""
     return lowered(doc.content[: body_end(doc)])
@@ -341,7 +317,7 @@ def _figure_finder() -> FigureFinder:
     return FigureFinder()
 
 
-@_remembered_for_last_document
+@remembered_for_last
 def figure_sentences(doc: Document) -> list[tuple[int, int]]:
     """For each sentence of the body that states a count, in order: its index and its first count.
 

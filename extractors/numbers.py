@@ -9,15 +9,19 @@ because they are never counts.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import regex
 
 from extractors import vocab
+
+_A = TypeVar("_A")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,20 +182,33 @@ def lower_same_length(text: str) -> str:
     return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
 
 
-# The last text lower-cased, and its lower case: the scan and the counts stage both read the
-# lower case of the same document. Kept like `_last_scan` (identity, one tuple).
-_last_lowered: tuple[str, str] | None = None
+def remembered_for_last(compute: Callable[[_A], _T]) -> Callable[[_A], _T]:
+    """`compute`, remembering its result for the last argument it was given (by identity).
+
+    Stages read one document at a time and several ask for the same thing of it (its numbers,
+    its lower case, its title): remembering one is enough, and memory never grows. The pair is
+    read and written as one tuple, so threads sharing it at worst compute twice; it holds the
+    argument, so that argument's id cannot be reused meanwhile.
+    """
+    last: tuple[_A, _T] | None = None
+
+    @functools.wraps(compute)
+    def remembered(argument: _A) -> _T:
+        nonlocal last
+        known = last  # read once: another thread may replace it meanwhile
+        if known is not None and known[0] is argument:
+            return known[1]
+        value = compute(argument)
+        last = (argument, value)
+        return value
+
+    return remembered
 
 
+@remembered_for_last  # the scan and the counts stage both read the same document's lower case
 def lowered(text: str) -> str:
     """`lower_same_length(text)`, computed once for the latest text."""
-    global _last_lowered
-    cached = _last_lowered
-    if cached is not None and cached[0] is text:
-        return cached[1]
-    low = lower_same_length(text)
-    _last_lowered = (text, low)
-    return low
+    return lower_same_length(text)
 
 
 def read_digits(text: str) -> int:
@@ -282,19 +299,11 @@ class WrittenNumber(NamedTuple):
     vague: bool  # after "hàng", "vài"...: a vague quantity
 
 
-# The last text scanned and its numbers. Stages call `find_numbers` many times on windows of
-# the same `Document.content`; scanning it once and slicing is what makes that cheap. Keyed on
-# identity (the tuple holds the text, so its id cannot be reused), and read and written as one
-# tuple, so threads sharing the module at worst scan twice.
-_last_scan: tuple[str, list[int], list[WrittenNumber]] | None = None
-
-
+# Stages call `find_numbers` many times on windows of the same `Document.content`; scanning it
+# once and slicing is what makes that cheap.
+@remembered_for_last
 def _scan(text: str) -> tuple[list[int], list[WrittenNumber]]:
     """Every number in `text` (starts, and the numbers in order), from one pass of each pattern."""
-    global _last_scan
-    cached = _last_scan
-    if cached is not None and cached[0] is text:
-        return cached[1], cached[2]
     # The lookarounds around the `digits` group are zero-width: the group is the whole match.
     found = [
         WrittenNumber(match.start(), match.end(), read_digits(match.group()), None, False)
@@ -313,9 +322,7 @@ def _scan(text: str) -> tuple[list[int], list[WrittenNumber]]:
     # with a digit, a word run with a letter, and each pattern's matches do not overlap), so the
     # comparison never goes past `start`, and no key function is called per number.
     found.sort()
-    starts = [n.start for n in found]
-    _last_scan = (text, starts, found)
-    return starts, found
+    return [n.start for n in found], found
 
 
 def written_numbers(

@@ -34,6 +34,7 @@ TARGET_SPEEDUP_TWO_WORKERS = 1.7
 TARGET_MEMORY_GROWTH = 0.20  # peak memory from the smallest to the largest memory-scan size
 TARGET_RERUN_FRACTION = 0.10  # a re-run over stored articles, against the first run
 SAMPLE_SECONDS = 0.05
+CEILING_ROUNDS = 3  # alternations of "one extraction process alone" and "two at once"
 
 
 @dataclass
@@ -76,6 +77,30 @@ class Reference:
 
 
 @dataclass
+class Ceiling:
+    """Extraction alone (no reading, hashing, pickling or writing), in one process and then in
+    two at once, each over the same articles: what this machine allows two workers at best.
+
+    Two processes rarely run as fast as one alone, even on two idle cores: they share the
+    caches, the memory bandwidth and, on a virtual machine, the host. `speedup` is the most two
+    workers could reach here if reading and writing cost nothing.
+    """
+
+    articles: int  # per process
+    alone_ms_per_article: float  # CPU time, one extraction process, the other core idle
+    together_ms_per_article: float  # CPU time of each of two extraction processes running at once
+
+    @property
+    def slowdown(self) -> float:
+        """How much slower each process extracts when both run (0.12: 12% slower)."""
+        return self.together_ms_per_article / self.alone_ms_per_article - 1 if self.alone_ms_per_article else 0.0
+
+    @property
+    def speedup(self) -> float:
+        return 2 * self.alone_ms_per_article / self.together_ms_per_article if self.together_ms_per_article else 0.0
+
+
+@dataclass
 class BenchReport:
     articles: int
     base_texts: int
@@ -86,9 +111,12 @@ class BenchReport:
     rerun: RunMeasure | None = None
     reference: Reference | None = None
     memory_scan: list[RunMeasure] = field(default_factory=list)
+    ceiling: Ceiling | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        if self.ceiling is not None:
+            data["ceiling"].update(slowdown=round(self.ceiling.slowdown, 3), speedup=round(self.ceiling.speedup, 2))
         data["targets"] = self.targets()
         return data
 
@@ -169,6 +197,7 @@ def benchmark(
     memory_scan: Sequence[int] = (),
     *,
     reference_articles: int = 40,
+    ceiling_articles: int = 400,
     work_dir: str | Path | None = None,
     stages: bool = True,
     progress: Any = None,
@@ -203,6 +232,11 @@ def benchmark(
         if reference_articles > 0:
             say(f"reference: underthesea word_tokenize over {min(reference_articles, articles)} articles")
             report.reference = measure_word_tokenize(articles, min(reference_articles, articles), bases)
+
+        if ceiling_articles > 0 and stages:
+            count = min(ceiling_articles, articles)
+            say(f"ceiling: extraction alone over {count} articles, in one process, then in two at once")
+            report.ceiling = measure_ceiling(count)
 
         scan_workers = max(workers_list)
         for size in sorted(memory_scan):
@@ -339,6 +373,75 @@ def measure_word_tokenize(articles: int, sample: int, bases: Sequence[str]) -> R
     )
 
 
+def measure_ceiling(articles: int, rounds: int = CEILING_ROUNDS) -> Ceiling:
+    """Extraction alone in one process, then in two at once, `rounds` times over (`Ceiling`).
+
+    The same two children serve every round, so the stages are built once. The machine's speed
+    drifts with its neighbours' load: alternating "alone" and "together" and averaging each
+    keeps that drift out of their ratio.
+    """
+    command = [sys.executable, "-m", "pipeline.bench", "--extract-only", str(articles)]
+    children = [
+        subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    try:
+        for child in children:
+            _expect_line(child)  # "ready": stages built, articles prepared
+        alone: list[float] = []
+        together: list[float] = []
+        for _ in range(rounds):
+            alone.extend(_extract_together(children[:1]))
+            together.extend(_extract_together(children))
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+            child.communicate()
+    return Ceiling(
+        articles=articles,
+        alone_ms_per_article=round(sum(alone) / len(alone), 3),
+        together_ms_per_article=round(sum(together) / len(together), 3),
+    )
+
+
+def _extract_together(children: Sequence[subprocess.Popen[str]]) -> list[float]:
+    """Tell `children` to extract at the same moment; the CPU ms per article each reports."""
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    return [json.loads(_expect_line(child))["cpu_ms_per_article"] for child in children]
+
+
+def _expect_line(child: subprocess.Popen[str]) -> str:
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    if not line:  # the child ended: say why in one line
+        child.wait()
+        assert child.stderr is not None
+        errors = child.stderr.read().strip().splitlines()
+        raise RuntimeError(f"benchmark extraction failed ({child.returncode}): {errors[-1] if errors else 'no message'}")
+    return line.strip()
+
+
+def _extract_only(articles: int) -> None:
+    """Inside a ceiling child: prepare, say ready, then extract once per "go" and print the CPU
+    time per article, until standard input closes."""
+    from pipeline.engines import extract_chunk, warm_up
+    from pipeline.runner import identified
+
+    raws = [identified(raw)[1] for raw in synthetic_documents(articles)]
+    warm_up()
+    print("ready", flush=True)
+    for _ in sys.stdin:
+        started = time.process_time()
+        for begin in range(0, len(raws), 32):
+            extract_chunk(raws[begin : begin + 32])
+        cpu = time.process_time() - started
+        print(json.dumps({"cpu_ms_per_article": 1000 * cpu / max(articles, 1)}), flush=True)
+
+
 def _load_average() -> float:
     try:
         return round(os.getloadavg()[0], 2)
@@ -381,6 +484,14 @@ def format_report(report: BenchReport) -> str:
                 f"  {r.articles:>9,} articles, {r.workers} worker(s): {r.peak_memory_mb:.0f} MB "
                 f"({r.articles_per_second:.0f} articles/s)"
             )
+    if report.ceiling is not None:
+        ceiling = report.ceiling
+        lines.append(
+            f"\nceiling on this machine, extraction alone (no reading or writing) over {ceiling.articles} articles: "
+            f"one process {ceiling.alone_ms_per_article:.2f} CPU ms/article; two at once "
+            f"{ceiling.together_ms_per_article:.2f} each ({ceiling.slowdown:+.0%}): two workers could reach "
+            f"{ceiling.speedup:.2f}x one at most, before the parent reads and writes"
+        )
     lines.append("\ntargets:")
     for name, target in report.targets().items():
         verdict = "met" if target["met"] else "NOT met"
@@ -423,5 +534,7 @@ def _child(argv: Sequence[str]) -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 6 and sys.argv[1] == "--child":
         _child(sys.argv[2:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--extract-only":
+        _extract_only(int(sys.argv[2]))
     else:
         sys.exit("usage: python run_pipeline.py bench --help")

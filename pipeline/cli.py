@@ -148,19 +148,23 @@ def _int_list(text: str) -> list[int]:
               help="Also measure peak memory at these archive sizes, e.g. 1000,50000 (slow).")
 @click.option("--reference-articles", default=40, show_default=True, type=click.IntRange(min=0),
               help="Articles for the underthesea word_tokenize reference (0: skip it).")
+@click.option("--ceiling-articles", type=click.IntRange(min=0), default=400, show_default=True,
+              help="Articles for the machine's ceiling: extraction alone in one process, then in two at "
+                   "once (0: skip it).")
 @click.option("--keep", "keep_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Build the archive and databases here and keep them (default: a temporary folder).")
 @click.option("--no-stages", is_flag=True,
               help="Run no extraction stage: the machinery alone (read, prepare, store), its ceiling.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def bench(articles: int, workers_list: str, memory_scan: str, reference_articles: int,
+def bench(articles: int, workers_list: str, memory_scan: str, reference_articles: int, ceiling_articles: int,
           keep_dir: Path | None, no_stages: bool, as_json: bool) -> None:
     """Measure throughput and memory on a synthetic archive built from the sample corpus.
 
     Reports, on the same articles: end-to-end articles per second for each worker count,
     CPU time per article, peak memory of the process tree, database bytes per article, the
-    time of a re-run that finds everything stored, and underthesea's word_tokenize rate as a
-    reference. Each run is a fresh process; other load on the machine lowers the rates.
+    time of a re-run that finds everything stored, underthesea's word_tokenize rate as a
+    reference, and the machine's ceiling for two workers (extraction alone, in one process and
+    in two at once). Each run is a fresh process; other load on the machine lowers the rates.
     """
     from pipeline.bench import benchmark, format_report
 
@@ -174,7 +178,7 @@ def bench(articles: int, workers_list: str, memory_scan: str, reference_articles
 
     try:
         report = benchmark(articles, workers, sizes, reference_articles=reference_articles,
-                           work_dir=keep_dir, stages=not no_stages, progress=say)
+                           ceiling_articles=ceiling_articles, work_dir=keep_dir, stages=not no_stages, progress=say)
     except RuntimeError as exc:
         raise CommandError(str(exc)) from exc
     if as_json:

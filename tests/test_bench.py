@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import synthetic
-from pipeline.bench import BenchReport, Reference, RunMeasure, format_report
+from pipeline.bench import BenchReport, Ceiling, Reference, RunMeasure, format_report
 from pipeline.document import clean_text, content_id
 from pipeline.synthetic import synthetic_documents, write_archive
 from tests.conftest import ROOT
@@ -30,14 +30,14 @@ def measure(workers: int, rate: float, seconds: float = 10.0, rss: float = 500.0
 def test_bench_runs_and_prints_every_figure(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "run_pipeline.py"), "bench", "--articles", "50", "--workers-list", "1,2",
-         "--reference-articles", "2", "--keep", str(tmp_path / "work")],
+         "--reference-articles", "2", "--ceiling-articles", "10", "--keep", str(tmp_path / "work")],
         capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for figure in ("articles/s", "CPU ms/article", "peak RSS MB", "peak PSS MB", "DB bytes/article", "re-run over the same 50",
                    "underthesea.word_tokenize", "rate_one_worker", "speedup_two_workers", "rerun_fraction",
-                   "start-up s", "after start-up/s"):
+                   "start-up s", "after start-up/s", "ceiling on this machine"):
         assert figure in out, f"{figure!r} missing from:\n{out}"
     rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
     assert [row[0] for row in rows[:2]] == ["1", "2"]
@@ -93,3 +93,15 @@ def test_synthetic_falls_back_to_built_in_text(tmp_path: Path, monkeypatch: pyte
     archive = write_archive(tmp_path / "a", 1003, synthetic.base_texts())
     assert len(list(archive.glob("*/*.txt"))) == 1003
     assert sorted(p.name for p in archive.iterdir()) == ["0000", "0001"]
+
+
+def test_ceiling_is_what_two_extraction_processes_allow() -> None:
+    # 2.0 ms alone, 2.5 ms each when both run: each is 25% slower, so two make 1.6 times one
+    ceiling = Ceiling(articles=400, alone_ms_per_article=2.0, together_ms_per_article=2.5)
+    assert ceiling.slowdown == pytest.approx(0.25)
+    assert ceiling.speedup == pytest.approx(1.6)
+    report = BenchReport(articles=2000, base_texts=5, cpus=2, load_average=0.5, ceiling=ceiling)
+    assert "1.60x one at most" in format_report(report) and "+25%" in format_report(report)
+    data = json.loads(json.dumps(report.as_dict()))
+    assert data["ceiling"]["speedup"] == 1.6 and data["ceiling"]["alone_ms_per_article"] == 2.0
+

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from pipeline.api import extract
 from pipeline.store import Store
@@ -115,3 +119,34 @@ def test_rows_with_other_keys_get_their_own_statement(tmp_path: Path) -> None:
             {"id": "a", "source": "x", "reason": "r"},
             {"id": "b", "source": "y", "reason": "s"},
         ]
+
+
+def _open_at_once(path: str, barrier: Any, failures: Any) -> None:
+    barrier.wait()
+    try:
+        with Store(path, busy_timeout=10) as store:
+            store.ensure_schema()
+    except Exception as exc:  # reported to the test, which names it
+        failures.put(f"{type(exc).__name__}: {exc}")
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork to start quickly")
+def test_runs_opening_a_new_database_together_wait_for_each_other(tmp_path: Path) -> None:
+    """SQLite answers a second switch to WAL on a new file "locked" at once, without waiting:
+    four processes opening one new database together must all get in (without the wait, some
+    of the 20 rounds failed in every try)."""
+    context = multiprocessing.get_context("fork")
+    failures = context.Queue()
+    for round_ in range(20):
+        barrier = context.Barrier(4)
+        path = str(tmp_path / f"new-{round_}.db")
+        processes = [context.Process(target=_open_at_once, args=(path, barrier, failures)) for _ in range(4)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(60)
+        assert all(process.exitcode == 0 for process in processes)
+    found = []
+    while not failures.empty():
+        found.append(failures.get())
+    assert found == []

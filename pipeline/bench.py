@@ -5,7 +5,8 @@ ones) and runs the real `run` over it, each measurement in a fresh process, so i
 start-up and the memory of one measurement do not leak into the next. From outside, it samples
 the resident memory and CPU time of that process and all its descendants; from inside, the
 run reports its own time. The reference is underthesea's `word_tokenize`
-over the same articles: what one common NLP step alone would cost.
+over the same articles: what one common NLP step alone would cost. The ceiling (`Ceiling`) is
+extraction alone in one process and in two at once: what this machine allows two workers.
 
     python run_pipeline.py bench --articles 2000 --workers-list 1,2 --memory-scan 1000,50000
 """
@@ -219,6 +220,10 @@ def benchmark(
         largest = max([articles, *memory_scan])
         say(f"writing {largest:,} synthetic articles from {len(bases)} base texts")
         archive = write_archive(root / "archive", largest, bases)
+        # The archive's pages are still being written out to disk: without waiting here, that
+        # writeback would slow the first measured run alone.
+        if hasattr(os, "sync"):
+            os.sync()
 
         for workers in workers_list:
             say(f"run: {articles:,} articles, {workers} worker(s)")

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
-
 from pipeline.rows import ArticleRows, rows_for
 from schemas.tables import ARTICLE_CHILD_TABLES, TABLES
 
@@ -29,6 +27,7 @@ __all__ = ["ArticleRows", "DatabaseBusyError", "SaveStats", "Store", "StoreError
 
 if TYPE_CHECKING:
     import pandas as pd
+    import sqlite_utils
 
     from pipeline.api import Extraction
 
@@ -79,6 +78,28 @@ END""",
 )
 
 
+_SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "FLOAT", bytes: "BLOB"}
+
+
+def create_table_sql(name: str, columns: dict[str, Any], pk: str, fk: str | None) -> str:
+    """The CREATE TABLE that sqlite-utils' `table.create(columns, pk=pk, foreign_keys=...)`
+    writes, the foreign key pointing at `articles.id` (same text, so tools see one schema)."""
+    lines = []
+    for column, kind in columns.items():
+        line = f'   "{column}" {_SQL_TYPES[kind]}'
+        if column == pk:
+            line += " PRIMARY KEY"
+        elif column == fk:
+            line += ' REFERENCES "articles"("id")'
+        lines.append(line)
+    return f'CREATE TABLE "{name}" (\n' + ",\n".join(lines) + "\n)"
+
+
+def create_index_sql(table: str, column: str) -> str:
+    """sqlite-utils' `create_index([column], if_not_exists=True)`."""
+    return f'CREATE INDEX IF NOT EXISTS "idx_{table}_{column}"\n    ON "{table}" ("{column}");'
+
+
 def failure_id(source: str, reason: str) -> str:
     return hashlib.sha256(f"{source}\x00{reason}".encode()).hexdigest()[:16]
 
@@ -104,11 +125,24 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from exc
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db: sqlite_utils.Database | None = None
         # Bound parameters one statement may hold: 32,766 by default since SQLite 3.32, 999 before
         # (`getlimit` is Python 3.11+).
         getlimit = getattr(conn, "getlimit", None)
         self._max_variables: int = getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit else 999
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, for reading and for the checks table.
+
+        Imported on first use: sqlite-utils imports pandas (most of a second), and a run, which
+        only creates tables and inserts rows in plain SQL, never needs it.
+        """
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     @classmethod
     def open_existing(cls, path: str | Path) -> Store:
@@ -131,27 +165,27 @@ class Store:
 
         Two runs started together on a new file must not both create tables, so the check and
         the creation happen under the same write lock (full-text search included: sqlite-utils'
-        `enable_fts` commits half-way, hence the explicit SQL below). A database that is already
-        complete needs no write lock at all, so a run can start while another one writes.
+        `enable_fts` commits half-way, hence the explicit SQL below). The tables are created
+        with the statements sqlite-utils would write (`create_table_sql`, held equal by a test),
+        without importing it. A database that is already complete needs no write lock at all,
+        so a run can start while another one writes.
         """
         if self._schema_complete():
             return
         try:
             with self._transaction():
+                present = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
                 for name, (columns, pk, fk) in TABLES.items():
-                    table = self.db.table(name)
-                    if not table.exists():
-                        foreign = [(fk, "articles", "id")] if fk else None
-                        table.create(columns, pk=pk, foreign_keys=foreign)
+                    if name not in present:
+                        self.conn.execute(create_table_sql(name, columns, pk, fk))
                     else:  # an older database: add what later versions added
-                        have = set(table.columns_dict)
+                        have = {row[1] for row in self.conn.execute(f"PRAGMA table_info([{name}])")}
                         for column, kind in columns.items():
                             if column not in have:
-                                table.add_column(column, kind)
-                for name in ARTICLE_CHILD_TABLES:
-                    self.db.table(name).create_index(["article_id"], if_not_exists=True)
-                self.db.table("checks").create_index(["article_id"], if_not_exists=True)
-                if not self.db.table("articles_fts").exists():
+                                self.conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {_SQL_TYPES[kind]}')
+                for name in (*ARTICLE_CHILD_TABLES, "checks"):
+                    self.conn.execute(create_index_sql(name, "article_id"))
+                if "articles_fts" not in present:
                     for statement in _FTS_SQL:
                         self.conn.execute(statement)
         except sqlite3.OperationalError as exc:
@@ -258,7 +292,7 @@ class Store:
             raise self._explain(exc) from exc
 
     def _insert_failure(self, source: str, reason: str) -> None:
-        self.db.table("failures").insert(_failure_row(source, reason), replace=True)
+        self._insert_many("failures", [_failure_row(source, reason)], replace=True)
 
     def replace_checks(self, rows: Sequence[dict[str, Any]]) -> None:
         """Replace every stored check finding by `rows` (checks are recomputed as a whole)."""

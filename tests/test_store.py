@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,8 @@ import pytest
 
 from pipeline.api import extract
 from pipeline.store import Store
+from schemas.tables import ARTICLE_CHILD_TABLES, TABLES
+from tests.conftest import ROOT
 
 TEXT = (
     "Sơ kết phong trào\nNgày 23-12, Ban Dân vận tổ chức hội nghị. Năm 2022, toàn tỉnh đăng ký 120 mô hình, "
@@ -150,3 +155,59 @@ def test_runs_opening_a_new_database_together_wait_for_each_other(tmp_path: Path
     while not failures.empty():
         found.append(failures.get())
     assert found == []
+
+
+def _schema(path: Path) -> list[tuple[str, str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'articles_fts%'"))
+    finally:
+        conn.close()
+
+
+def test_tables_are_created_as_sqlite_utils_creates_them(tmp_path: Path) -> None:
+    """The store writes the CREATE statements itself (no sqlite-utils import in a run); they must
+    be the very ones sqlite-utils writes, so sqlite-utils and Datasette see the same schema."""
+    import sqlite_utils
+
+    with Store(tmp_path / "ours.db") as store:
+        store.ensure_schema()
+    reference = sqlite_utils.Database(tmp_path / "theirs.db")
+    for name, (columns, pk, fk) in TABLES.items():
+        reference.table(name).create(columns, pk=pk, foreign_keys=[(fk, "articles", "id")] if fk else None)
+    for name in (*ARTICLE_CHILD_TABLES, "checks"):
+        reference.table(name).create_index(["article_id"], if_not_exists=True)
+    reference.close()
+    ours = _schema(tmp_path / "ours.db")
+    assert [row for row in ours if row[0] != "trigger"] == _schema(tmp_path / "theirs.db")
+    assert sqlite_utils.Database(tmp_path / "ours.db").table("articles").detect_fts() == "articles_fts"
+
+
+def test_an_older_database_gains_the_columns_added_since(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.execute('CREATE TABLE "articles" ("id" TEXT PRIMARY KEY, "source" TEXT, "title" TEXT, "text" TEXT)')
+    conn.execute("INSERT INTO articles VALUES ('x', 'old.txt', 'Tiêu đề', 'Nội dung')")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        store.ensure_schema()
+        have = {row[1]: row[2] for row in store.conn.execute("PRAGMA table_info(articles)")}
+        assert set(TABLES["articles"][0]) <= set(have)
+        assert have["period_start"] == "INTEGER" and have["province"] == "TEXT"
+        assert store.query("SELECT source, province FROM articles") == [{"source": "old.txt", "province": None}]
+        assert store.count("failures") == 0
+
+
+def test_a_run_imports_neither_sqlite_utils_nor_pandas(tmp_path: Path) -> None:
+    """Their import costs most of a second, and a run only creates tables and inserts rows."""
+    script = (
+        "import sys\n"
+        "from pipeline.runner import run\n"
+        f"summary = run([{str(ROOT / 'corpora' / 'sample' / 'texts')!r}], {str(tmp_path / 'x.db')!r}, quiet=True)\n"
+        "assert summary.stored > 0, summary\n"
+        "print(sorted(name for name in ('sqlite_utils', 'pandas') if name in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -399,10 +399,12 @@ def measure_ceiling(articles: int, rounds: int = CEILING_ROUNDS) -> Ceiling:
             alone.extend(_extract_together(children[:1]))
             together.extend(_extract_together(children))
     finally:
-        for child in children:
-            if child.poll() is None:
+        for child in children:  # closing its input ends a child; one that hangs is killed
+            try:
+                child.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
                 child.kill()
-            child.communicate()
+                child.communicate()
     return Ceiling(
         articles=articles,
         alone_ms_per_article=round(sum(alone) / len(alone), 3),

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline.api import extract
 from tests.conftest import SEEDS_DIR, SEEDS_GOLD, require_shared
+from tests.strategies import texts_and_windows
 
 CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "data" / "count_cases.yaml").read_text("utf-8"))
 
@@ -58,17 +59,15 @@ _PIECES = ["trong đó", "Trong số đó", "gồm", "gồm có", "cụ thể", 
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_PIECES), max_size=16), st.data())
-def test_searches_led_by_their_words_match_the_led_patterns(pieces: list[str], data: st.DataObject) -> None:
+@given(texts_and_windows(_PIECES, max_size=16))
+def test_searches_led_by_their_words_match_the_led_patterns(window: tuple[str, int, int]) -> None:
     import regex
 
     from extractors import counts, vocab
 
     # The premise of `_search_with_lead`: the words open with a letter.
     assert all(regex.match(r"\w", w) for w in [*vocab.load("counts")["list_triggers"], "trong"])
-    text = "".join(pieces)
-    end = data.draw(st.integers(0, len(text)))
-    start = data.draw(st.integers(0, end))
+    text, start, end = window
     stage = counts.CountsStage()
     trigger_words = stage._list_trigger_words.pattern
     for words in (counts._TRONG_DO_WORDS.pattern, trigger_words):
@@ -81,14 +80,12 @@ def test_searches_led_by_their_words_match_the_led_patterns(pieces: list[str], d
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_PIECES), max_size=16), st.data())
-def test_model_word_prefilter_matches_its_pattern(pieces: list[str], data: st.DataObject) -> None:
+@given(texts_and_windows(_PIECES, max_size=16))
+def test_model_word_prefilter_matches_its_pattern(window: tuple[str, int, int]) -> None:
     from extractors import counts
     from extractors.numbers import lower_same_length
 
-    text = "".join(pieces)
-    end = data.draw(st.integers(0, len(text)))
-    start = data.draw(st.integers(0, end))
+    text, start, end = window
     expected = counts._MODEL_WORD.search(text, start, end) is not None
     assert counts._names_models(text, lower_same_length(text), start, end) == expected
 
@@ -192,15 +189,13 @@ _STAGE: Any = None
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(_PIECES), max_size=16), st.data())
-def test_no_trong_do_before_the_first_one(pieces: list[str], data: st.DataObject) -> None:
+@given(texts_and_windows(_PIECES, max_size=16))
+def test_no_trong_do_before_the_first_one(window: tuple[str, int, int]) -> None:
     """Why `_sentence_counts` skips `_split_between`'s `trong đó` search on a window that ends
     at the first `trong đó` (or has none)."""
     from extractors import counts
 
-    text = "".join(pieces)
-    end = data.draw(st.integers(0, len(text)))
-    start = data.draw(st.integers(0, end))
+    text, start, end = window
     first = counts._search_with_lead(counts._TRONG_DO_WORDS, text, start, end)
     window_end = first[0] if first else end
     assert counts._search_with_lead(counts._TRONG_DO_WORDS, text, start, window_end) is None

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from extractors.dates import DatesStage, FigureFinder, infer_year, lowered, title_span
 from pipeline.document import Document
 from schemas.records import DateMention, PeriodMention, Records
+from tests.strategies import texts_and_windows
 
 
 @pytest.fixture(scope="module")
@@ -416,15 +417,13 @@ _WINDOW_PIECES = ["1", "2023", "1.635", ".", ",", "/", " ", "\n", "“", "\"", "
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(_WINDOW_PIECES), max_size=14), st.data())
-def test_searches_before_an_anchor_match_the_reverse_pattern(pieces: list[str], data: st.DataObject) -> None:
+@given(texts_and_windows(_WINDOW_PIECES, max_size=14))
+def test_searches_before_an_anchor_match_the_reverse_pattern(window: tuple[str, int, int]) -> None:
     import regex
 
     from extractors.dates import _Before
 
-    text = "".join(pieces)
-    end = data.draw(st.integers(0, len(text)))
-    start = data.draw(st.integers(0, end))
+    text, start, end = window
     for pattern in [r"(?<!\w)(?:năm|từ)\s*$", r"(?:(?<!\w)(?P<w>số|khi)[^\S\n]*|\([^\S\n]*)$", r"\d[^\S\n]*[-–]?\s*$"]:
         expected = regex.compile(pattern, regex.REVERSE).search(text, start, end)
         found = _Before(pattern).search(text, start, end)

@@ -16,6 +16,7 @@ from extractors.dates import DatesStage, lowered
 from extractors.places import PlacesStage, fold, gazetteer, searchable
 from pipeline.document import Document
 from schemas.records import ArticlePlace, PlaceMention, Records
+from tests.strategies import texts_and_windows
 
 # The 63 legacy provinces and the province each became part of on 1 July 2025.
 SUCCESSORS_2025 = {
@@ -361,12 +362,10 @@ def _places_stage() -> PlacesStage:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(_UNIT_PIECES), max_size=16), st.data())
-def test_numbered_units_found_by_their_words_are_the_sweeps(pieces: list[str], data: st.DataObject) -> None:
+@given(texts_and_windows(_UNIT_PIECES, max_size=16))
+def test_numbered_units_found_by_their_words_are_the_sweeps(window: tuple[str, int, int]) -> None:
     places = _places_stage()
-    search = "".join(pieces)
-    end = data.draw(st.integers(0, len(search)))
-    start = data.draw(st.integers(0, end))
+    search, start, end = window
     expected = [(m.span(), m.group("unit"), m.group("name")) for m in places._numbered_unit.finditer(search, start, end)]
     found = [(m.span(), m.group("unit"), m.group("name")) for m in places._numbered_units(search, lowered(search), start, end)]
     assert found == expected

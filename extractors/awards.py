@@ -212,12 +212,13 @@ class AwardsStage:
 
     @staticmethod
     def _naming_sentences(
-        sentences: tuple[tuple[int, int], ...], name_starts: list[list[int]] | None
+        sentences: tuple[tuple[int, int], ...], any_name_at: set[int] | None
     ) -> list[tuple[int, int]]:
-        """The sentences in which an award name starts: those that may name an award."""
-        if name_starts is None:
+        """The sentences in which an award name starts (`any_name_at`: every place one starts,
+        None when unknown): those that may name an award."""
+        if any_name_at is None:
             return list(sentences)
-        starts = sorted({start for each in name_starts for start in each})
+        starts = sorted(any_name_at)
         if not starts:
             return []
         naming: list[tuple[int, int]] = []
@@ -232,7 +233,7 @@ class AwardsStage:
         results: list[Award] = []
         name_starts = self._name_starts(text)
         any_name_at = {start for each in name_starts for start in each} if name_starts is not None else None
-        for s_start, s_end in self._naming_sentences(doc.sentences, name_starts):
+        for s_start, s_end in self._naming_sentences(doc.sentences, any_name_at):
             if not self._award_prefilter.search(text, s_start, s_end):
                 continue  # every award this stage knows names one of these words
             numbers = find_numbers(text, s_start, s_end)  # read by both: found once

@@ -55,7 +55,8 @@ def test_every_sentence_naming_an_award_is_read(pieces: list[str], cuts: list[in
     bounds = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
     sentences = tuple(itertools.pairwise(bounds))
     name_starts = stage._name_starts(text)
-    naming = stage._naming_sentences(sentences, name_starts)
+    any_name_at = {at for each in name_starts for at in each} if name_starts is not None else None
+    naming = stage._naming_sentences(sentences, any_name_at)
     assert set(naming) <= set(sentences)
     for start, end in sentences:
         if stage._award_prefilter.search(text, start, end):
@@ -65,7 +66,6 @@ def test_every_sentence_naming_an_award_is_read(pieces: list[str], cuts: list[in
     for start, end in sentences:
         assert stage._awards(text, start, end, name_starts) == stage._awards(text, start, end, None)
         numbers = find_numbers(text, start, end)
-        any_name_at = {at for each in name_starts or [] for at in each}
         assert repr(stage._counted_awards(text, numbers, end, any_name_at)) == repr(
             stage._counted_awards(text, numbers, end, None)
         )
